@@ -1,0 +1,225 @@
+// The inspector's view of a chain (rule art. 7): each recording with its notice, marks,
+// interruptions and explanations, and what needs attention.
+import { HEADER_FLAG_CLOCK_UNSET, NO_SEQ } from "./format";
+import type { EntryHeader } from "./header";
+import type { MediaTally } from "./media-tally";
+import type { EvidenceRecord, RecordData } from "./schema";
+
+/** A journal or media record placed in the chain, with its wall-clock time. */
+export interface PlacedRecord {
+  seq: number;
+  header: EntryHeader;
+  record: EvidenceRecord;
+}
+
+export interface Moment {
+  seq: number;
+  /** Wall-clock ms since 1970; null when the clock was not set. */
+  at: number | null;
+}
+
+export interface InterruptionView extends Moment {
+  interruption: number;
+  reason: RecordData<"interruption">["reason"];
+  detail: string;
+  resumed: (Moment & { gapMs: number }) | null;
+  explanation: (Moment & { mediaSeq: number; durationMs: number }) | null;
+  /** Art. 13: never resumed, so the officer owes a written report. */
+  needsWrittenReport: boolean;
+}
+
+export interface RecordingView {
+  recording: number;
+  start: (Moment & { trigger: string; profile: string }) | null;
+  stop: (Moment & { cause: string; durationMs: number }) | null;
+  officer: { name: string; certificate: string } | null;
+  caseTag: { caseNumber: string; kind: string; stage: number } | null;
+  continuous: boolean;
+  notice: (Moment & { outcome: string }) | null;
+  marks: (Moment & { label: string })[];
+  obstructions: (Moment & { label: string })[];
+  interruptions: InterruptionView[];
+  refusedStops: Moment[];
+  mediaEntries: number;
+  frames: number;
+  audioMs: number;
+  /** Plain-language findings an inspector must look at. */
+  flags: string[];
+}
+
+export interface DeviceEvent extends Moment {
+  type: string;
+  summary: string;
+}
+
+export interface ComplianceView {
+  recordings: RecordingView[];
+  /** Device-level events worth an inspector's eye: boots after power loss, clock changes, refusals, receipts, warnings. */
+  events: DeviceEvent[];
+  /** Number of gaps (interruptions) over all recordings. */
+  gaps: number;
+}
+
+function momentOf(p: PlacedRecord): Moment {
+  const unset = (p.header.flags & HEADER_FLAG_CLOCK_UNSET) !== 0;
+  return { seq: p.seq, at: unset ? null : p.header.wallStart + p.record.t };
+}
+
+function newRecording(n: number): RecordingView {
+  return {
+    recording: n,
+    start: null,
+    stop: null,
+    officer: null,
+    caseTag: null,
+    continuous: false,
+    notice: null,
+    marks: [],
+    obstructions: [],
+    interruptions: [],
+    refusedStops: [],
+    mediaEntries: 0,
+    frames: 0,
+    audioMs: 0,
+    flags: [],
+  };
+}
+
+/** Builds the view from journal and GNSS records in chain order and the media tallied per recording. */
+export function complianceView(records: Iterable<PlacedRecord>, media: ReadonlyMap<number, MediaTally>): ComplianceView {
+  const recordings = new Map<number, RecordingView>();
+  const events: DeviceEvent[] = [];
+  let officer: RecordingView["officer"] = null;
+  let caseTag: RecordingView["caseTag"] = null;
+  let continuous = false;
+
+  const rec = (n: number): RecordingView => {
+    let v = recordings.get(n);
+    if (!v) {
+      v = newRecording(n);
+      recordings.set(n, v);
+    }
+    return v;
+  };
+  const interruptionOf = (v: RecordingView, id: number): InterruptionView | undefined => v.interruptions.find((i) => i.interruption === id);
+  const event = (p: PlacedRecord, summary: string) => events.push({ ...momentOf(p), type: p.record.type, summary });
+
+  for (const p of records) {
+    const r = p.record;
+    const m = momentOf(p);
+    switch (r.type) {
+      case "officer":
+        officer = { name: r.data.name, certificate: r.data.certificate };
+        event(p, `device assigned to ${r.data.name} (${r.data.certificate}) by ${r.data.assignedBy}`);
+        break;
+      case "case-tag":
+        caseTag = { caseNumber: r.data.caseNumber, kind: r.data.kind, stage: r.data.stage };
+        break;
+      case "continuous-mode":
+        continuous = r.data.on !== 0;
+        event(p, `continuous mode ${continuous ? "on" : "off"} (${r.data.setBy}) for case ${r.data.caseNumber}`);
+        break;
+      case "record-start": {
+        const v = rec(r.data.recording);
+        v.start = { ...m, trigger: r.data.trigger, profile: r.data.profile };
+        v.officer = officer;
+        v.caseTag = caseTag;
+        v.continuous = continuous;
+        break;
+      }
+      case "record-stop":
+        rec(r.data.recording).stop = { ...m, cause: r.data.cause, durationMs: r.data.durationMs };
+        break;
+      case "notice":
+        rec(r.data.recording).notice = { ...m, outcome: r.data.outcome };
+        break;
+      case "mark":
+        rec(r.data.recording).marks.push({ ...m, label: r.data.label });
+        break;
+      case "obstruction":
+        rec(r.data.recording).obstructions.push({ ...m, label: r.data.label });
+        break;
+      case "stop-refused":
+        rec(r.data.recording).refusedStops.push(m);
+        break;
+      case "interruption":
+        rec(r.data.recording).interruptions.push({
+          ...m,
+          interruption: r.data.interruption,
+          reason: r.data.reason,
+          detail: r.data.detail,
+          resumed: null,
+          explanation: null,
+          needsWrittenReport: true,
+        });
+        break;
+      case "resume": {
+        const i = interruptionOf(rec(r.data.recording), r.data.interruption);
+        if (i) {
+          i.resumed = { ...m, gapMs: r.data.gapMs };
+          i.needsWrittenReport = false;
+        }
+        break;
+      }
+      case "explanation": {
+        const i = interruptionOf(rec(r.data.recording), r.data.interruption);
+        if (i) i.explanation = { ...m, mediaSeq: r.data.mediaSeq, durationMs: r.data.durationMs };
+        break;
+      }
+      case "boot":
+        if (r.data.cause !== "cold") event(p, `boot after ${r.data.cause}` + (r.data.recoveredSeq !== NO_SEQ ? `, entry ${r.data.recoveredSeq} recovered with ${r.data.recoveredRecords} records` : ""));
+        break;
+      case "time-set":
+        event(p, `clock set by ${r.data.source}: ${r.data.oldTime === 0 ? "unset" : new Date(r.data.oldTime).toISOString()} -> ${new Date(r.data.newTime).toISOString()}`);
+        break;
+      case "deletion-refused":
+        event(p, `deletion of ${r.data.target} refused (${r.data.via}${r.data.requester ? `, ${r.data.requester}` : ""})`);
+        break;
+      case "access-denied":
+        event(p, `access denied: ${r.data.command} (${r.data.via}): ${r.data.reason}`);
+        break;
+      case "offload-receipt":
+        event(p, `offloaded through entry ${r.data.throughSeq} to ${r.data.store}`);
+        break;
+      case "space-reclaimed":
+        event(p, `${r.data.entries} offloaded entries through ${r.data.throughSeq} reclaimed (${r.data.bytes} bytes)`);
+        break;
+      case "deadline-warning":
+        event(p, `recording ${r.data.recording} offload deadline ${r.data.level} (${r.data.workingDaysLeft} working days left)`);
+        break;
+      case "battery-low":
+        event(p, `battery ${r.data.level}: ${r.data.percent}% (${r.data.millivolts} mV)`);
+        break;
+      case "storage-low":
+        event(p, `storage ${r.data.level}: ${r.data.freeBytes} of ${r.data.totalBytes} bytes free`);
+        break;
+      default:
+        break;
+    }
+  }
+
+  for (const [n, t] of media) {
+    const v = rec(n);
+    v.mediaEntries = t.entries.size;
+    v.frames = t.frames;
+    v.audioMs = Math.round(t.audioMs);
+  }
+
+  let gaps = 0;
+  const list = [...recordings.values()].sort((a, b) => a.recording - b.recording);
+  for (const v of list) {
+    gaps += v.interruptions.length;
+    if (!v.start) v.flags.push("start not in this chain segment");
+    if (!v.notice) v.flags.push("no recording notice journaled (art. 12)");
+    else if (v.notice.outcome === "speaker-fault") v.flags.push("notice clip failed to play; officer did not confirm speaking it (art. 12)");
+    for (const i of v.interruptions) {
+      if (i.needsWrittenReport) v.flags.push(`interruption ${i.interruption} (${i.reason}) never resumed: written report needed (art. 13)`);
+      else if (!i.explanation) v.flags.push(`interruption ${i.interruption} (${i.reason}) resumed without a spoken explanation (art. 13)`);
+    }
+    if (v.continuous && v.interruptions.length > 0) v.flags.push(`continuous-mode recording has ${v.interruptions.length} gap(s) (art. 11)`);
+    if (v.refusedStops.length > 0) v.flags.push(`${v.refusedStops.length} stop press(es) refused in continuous mode (art. 11)`);
+    if (v.obstructions.length > 0) v.flags.push(`obstruction marked ${v.obstructions.length} time(s) (art. 17)`);
+    if (!v.stop && v.interruptions.every((i) => i.resumed)) v.flags.push("no stop journaled (recording still open or its end is missing)");
+  }
+  return { recordings: list, events, gaps };
+}

@@ -1,0 +1,28 @@
+// SHA-256 through the platform's native Digest (hardware SHA on the ESP32-S3).
+import { Digest } from "crypt";
+
+let scratch: Digest | undefined;
+
+/** SHA-256 of the concatenation of the parts. */
+export function sha256(...parts: Uint8Array[]): Uint8Array {
+  scratch ??= new Digest("SHA256");
+  scratch.reset();
+  for (const p of parts) scratch.write(p);
+  return new Uint8Array(scratch.close());
+}
+
+/** A running SHA-256 that can be fed in pieces. */
+export class Sha256 {
+  readonly #d = new Digest("SHA256");
+
+  write(bytes: Uint8Array): void {
+    this.#d.write(bytes);
+  }
+
+  /** Finishes, returns the hash and starts over. */
+  finish(): Uint8Array {
+    const out = new Uint8Array(this.#d.close());
+    this.#d.reset();
+    return out;
+  }
+}

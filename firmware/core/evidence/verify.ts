@@ -1,0 +1,302 @@
+// The verifier: recomputes every hash, link and signature of a set of entry files and
+// says whether they form one intact chain, what is wrong if not, and the compliance view.
+// Pure: the device (checking its own store) and the tools share it.
+import { ByteReader, FormatError, bytesEqual, toHex } from "./bytes";
+import { complianceView, type ComplianceView, type PlacedRecord } from "./compliance";
+import { checkIntegrity, parseEntry, type ParsedEntry } from "./entry-reader";
+import { decodeHeader, type EntryHeader } from "./header";
+import { genesisLink } from "./link";
+import { decodePayload } from "./payload";
+import { recordNameOf, type EvidenceRecord } from "./schema";
+import { keyIdOf, type SignatureChecker } from "./signer";
+import { parseEntryName } from "./naming";
+import { AUDIO_CHUNK_CODE, tallyMedia, VIDEO_FRAME_CODE, type MediaTally } from "./media-tally";
+
+export type ProblemKind =
+  | "modified" // bytes differ from what was sealed
+  | "missing" // a sequence number has no entry
+  | "reordered" // an entry sits under another entry's name
+  | "inserted" // an entry that does not belong: a duplicate or a stranger at a taken position
+  | "truncated" // an entry file ends early
+  | "bad-signature" // the seal's signature does not verify
+  | "foreign-key" // signed by a key other than the device's
+  | "foreign-device" // an entry of another device's chain
+  | "broken-link" // an entry does not continue the link of the one before it
+  | "malformed" // not an entry, or a record that does not fit its layout
+  | "head-mismatch" // the chain does not reach the expected head
+  | "no-key"; // no device key to check signatures against
+
+export interface Problem {
+  kind: ProblemKind;
+  /** The sequence number concerned, null when none can be named. */
+  seq: number | null;
+  detail: string;
+}
+
+export interface EntryFile {
+  /** Path relative to the volume or directory root, '/'-separated. */
+  path: string;
+  bytes: Uint8Array;
+}
+
+export interface VerifyOptions {
+  checker: SignatureChecker;
+  /** The device's public key (SEC1 uncompressed) from a trusted source, e.g. provisioning records. */
+  deviceKey?: Uint8Array;
+  /** Head the chain must reach: a sequence and its link (or a prefix of the link's hex, ≥ 16 digits). */
+  expectHead?: { seq: number; link: string };
+  /** Where the chain segment starts when earlier entries were offloaded: the last removed entry's seq and link. */
+  anchor?: { seq: number; link: Uint8Array };
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  deviceId: string | null;
+  head: { seq: number; hash: string } | null;
+  /** Entry files examined (sealed). */
+  entries: number;
+  first: number | null;
+  key: { id: string; source: "device-key" | "chain" } | null;
+  problems: Problem[];
+  /** Things worth knowing that are not integrity problems (an entry still open, ...). */
+  notes: string[];
+  compliance: ComplianceView;
+}
+
+/** The input is not something the verifier can judge: no entry at all, or a format it does not know. */
+export class VerifyInputError extends Error {}
+
+interface Candidate {
+  path: string;
+  nameSeq: number;
+  /** Sequence the header claims, when the header could be read. */
+  headerSeq?: number;
+  header?: EntryHeader;
+  parsed?: ParsedEntry;
+  error?: FormatError;
+  bytes: Uint8Array;
+  intact: boolean;
+}
+
+export function verifyChain(files: readonly EntryFile[], options: VerifyOptions): VerifyReport {
+  const problems: Problem[] = [];
+  const notes: string[] = [];
+  const problem = (kind: ProblemKind, seq: number | null, detail: string) => problems.push({ kind, seq, detail });
+
+  // 1. Parse every sealed entry file.
+  const candidates: Candidate[] = [];
+  for (const f of files) {
+    const name = parseEntryName(f.path);
+    if (!name) continue;
+    if (!name.sealed) {
+      notes.push(`${f.path}: entry ${name.seq} is open (being written or awaiting boot recovery), not verified`);
+      continue;
+    }
+    const c: Candidate = { path: f.path, nameSeq: name.seq, bytes: f.bytes, intact: false };
+    try {
+      c.parsed = parseEntry(f.bytes);
+      c.header = c.parsed.header;
+      c.headerSeq = c.header.seq;
+    } catch (e) {
+      if (!(e instanceof FormatError)) throw e;
+      c.error = e;
+      try {
+        c.header = decodeHeader(new ByteReader(f.bytes));
+        c.headerSeq = c.header.seq;
+      } catch {
+        // header unreadable too: place the file by its name
+      }
+    }
+    candidates.push(c);
+  }
+  if (candidates.length === 0) throw new VerifyInputError("no evidence entries (*.qce) found");
+  if (!candidates.some((c) => c.parsed)) {
+    const c = candidates[0];
+    throw new VerifyInputError(`not an evidence chain: ${c.path}: ${c.error?.message ?? "unreadable"}`);
+  }
+
+  // 2. Which device, which key.
+  const byHeaderSeq = [...candidates].sort((a, b) => (a.headerSeq ?? a.nameSeq) - (b.headerSeq ?? b.nameSeq) || a.path.localeCompare(b.path));
+  const firstParsed = byHeaderSeq.find((c) => c.parsed)!;
+  const deviceId = firstParsed.parsed!.header.deviceId;
+  let trustedKey: Uint8Array | undefined = options.deviceKey;
+  let keySource: "device-key" | "chain" = "device-key";
+  const announced = findAnnouncedKey(byHeaderSeq, options.checker);
+  if (trustedKey && announced && !bytesEqual(announced.key, trustedKey))
+    problem("foreign-key", announced.seq, "the chain announces a device key other than the one given");
+  if (!trustedKey && announced) {
+    trustedKey = announced.key;
+    keySource = "chain";
+  }
+  if (!trustedKey) problem("no-key", null, "no device key to check signatures against: the chain's key announcement is absent (pass --device-key)");
+  const trustedKeyId = trustedKey ? keyIdOf(trustedKey) : undefined;
+
+  // 3. Each entry on its own: structure, hashes, link rule, key, signature.
+  for (const c of candidates) {
+    const seq = c.headerSeq ?? c.nameSeq;
+    if (c.error) {
+      problem(c.error.kind, seq, `${c.path}: ${c.error.message}`);
+      continue;
+    }
+    const e = c.parsed!;
+    if (e.header.deviceId !== deviceId) {
+      problem("foreign-device", seq, `${c.path}: entry of device ${e.header.deviceId}, chain is ${deviceId}`);
+      continue;
+    }
+    const integ = checkIntegrity(e);
+    const faults: string[] = [];
+    if (integ.badRecords.length > 0) faults.push(`record${integ.badRecords.length > 1 ? "s" : ""} ${integ.badRecords.slice(0, 5).join(", ")}${integ.badRecords.length > 5 ? ", ..." : ""} altered`);
+    if (!integ.countOk) faults.push(`seal counts ${e.seal.count} records, entry has ${e.records.length}`);
+    if (!integ.entryHashOk && integ.badRecords.length === 0) faults.push("header, record framing or seal altered (entry hash mismatch)");
+    if (!integ.linkOk) faults.push("seal link does not follow from the entry hash");
+    if (faults.length > 0) {
+      problem("modified", seq, `${c.path}: ${faults.join("; ")}`);
+      continue;
+    }
+    if (trustedKeyId && !bytesEqual(e.seal.keyId, trustedKeyId)) {
+      problem("foreign-key", seq, `${c.path}: signed by key ${toHex(e.seal.keyId)}, device key is ${toHex(trustedKeyId)}`);
+      continue;
+    }
+    if (trustedKey && !options.checker.verify(trustedKey, e.seal.link, e.seal.signature)) {
+      problem("bad-signature", seq, `${c.path}: seal signature does not verify`);
+      continue;
+    }
+    c.intact = trustedKey !== undefined;
+  }
+
+  // 4. Positions: duplicates, names, gaps, links.
+  const bySeq = new Map<number, Candidate[]>();
+  for (const c of byHeaderSeq) {
+    const seq = c.headerSeq ?? c.nameSeq;
+    const list = bySeq.get(seq);
+    if (list) list.push(c);
+    else bySeq.set(seq, [c]);
+  }
+  const chosen = new Map<number, Candidate>();
+  for (const [seq, list] of bySeq) {
+    // Prefer the intact file stored under its own name.
+    const pick = list.find((c) => c.intact && c.nameSeq === seq) ?? list.find((c) => c.intact) ?? list.find((c) => c.nameSeq === seq) ?? list[0];
+    chosen.set(seq, pick);
+    for (const c of list) {
+      if (c === pick) continue;
+      const same = bytesEqual(c.bytes, pick.bytes);
+      problem("inserted", seq, `${c.path}: ${same ? "duplicate of" : "a second entry claiming the position of"} entry ${seq}`);
+    }
+    if (pick.headerSeq !== undefined && pick.nameSeq !== seq) problem("reordered", seq, `${pick.path}: holds entry ${seq}`);
+  }
+
+  const seqs = [...chosen.keys()].sort((a, b) => a - b);
+  const start = options.anchor ? options.anchor.seq + 1 : 0;
+  const last = seqs[seqs.length - 1];
+  for (const s of seqs) if (s < start) problem("inserted", s, `entry ${s} precedes the anchor (${start - 1})`);
+  let expected = start;
+  for (const s of seqs) {
+    if (s < start) continue;
+    if (s > expected) problem("missing", expected, s - 1 === expected ? `entry ${expected} is missing` : `entries ${expected}-${s - 1} are missing`);
+    expected = s + 1;
+  }
+
+  for (const s of seqs) {
+    const c = chosen.get(s)!;
+    if (!c.parsed || c.parsed.header.deviceId !== deviceId || s < start) continue;
+    let want: Uint8Array | undefined;
+    let from = "";
+    if (s === start) {
+      want = options.anchor ? options.anchor.link : genesisLink(deviceId);
+      from = options.anchor ? "the anchor" : "the genesis link";
+    } else {
+      const prev = chosen.get(s - 1);
+      if (prev?.parsed && prev.parsed.header.deviceId === deviceId) {
+        want = prev.parsed.seal.link;
+        from = `entry ${s - 1}`;
+      }
+    }
+    if (want && !bytesEqual(c.parsed.header.prevLink, want)) problem("broken-link", s, `${c.path}: does not continue the chain from ${from}`);
+  }
+
+  // 5. Head.
+  let head: VerifyReport["head"] = null;
+  for (let i = seqs.length - 1; i >= 0; i--) {
+    const c = chosen.get(seqs[i])!;
+    if (c.parsed && c.parsed.header.deviceId === deviceId) {
+      head = { seq: seqs[i], hash: toHex(c.parsed.seal.link) };
+      break;
+    }
+  }
+  if (options.expectHead) {
+    const want = options.expectHead;
+    const at = chosen.get(want.seq);
+    if (!at || !at.parsed) problem("head-mismatch", want.seq, `expected head ${want.seq} is not in the chain (it ends at ${last})`);
+    else if (!toHex(at.parsed.seal.link).startsWith(want.link.toLowerCase())) problem("head-mismatch", want.seq, `entry ${want.seq} has link ${toHex(at.parsed.seal.link)}, expected ${want.link}`);
+  }
+
+  // 6. Compliance view from the intact entries, in chain order.
+  const placed: PlacedRecord[] = [];
+  const media = new Map<number, MediaTally>();
+  for (const s of seqs) {
+    const c = chosen.get(s)!;
+    if (!c.intact) continue;
+    const recording = c.parsed!.header.recording;
+    for (const span of c.parsed!.records) {
+      if (span.code === VIDEO_FRAME_CODE || span.code === AUDIO_CHUNK_CODE) {
+        let tally = media.get(recording);
+        if (!tally) media.set(recording, (tally = { entries: new Set(), frames: 0, audioMs: 0 }));
+        try {
+          tallyMedia(tally, s, span.code, span.payload);
+        } catch (e) {
+          if (!(e instanceof FormatError)) throw e;
+          problem("malformed", s, `${c.path}: record at byte ${span.offset}: ${e.message}`);
+        }
+        continue;
+      }
+      if (recordNameOf(span.code) === undefined)
+        throw new VerifyInputError(`${c.path}: unsupported record type 0x${span.code.toString(16).padStart(4, "0")} (written by newer firmware?)`);
+      let record: EvidenceRecord;
+      try {
+        record = decodePayload(span.code, span.t, span.payload);
+      } catch (e) {
+        if (!(e instanceof FormatError)) throw e;
+        problem("malformed", s, `${c.path}: record at byte ${span.offset}: ${e.message}`);
+        continue;
+      }
+      placed.push({ seq: s, header: c.parsed!.header, record });
+    }
+  }
+
+  problems.sort((a, b) => (a.seq ?? -1) - (b.seq ?? -1));
+  return {
+    ok: problems.length === 0,
+    deviceId,
+    head,
+    entries: candidates.length,
+    first: seqs.length ? seqs[0] : null,
+    key: trustedKeyId ? { id: toHex(trustedKeyId), source: keySource } : null,
+    problems,
+    notes,
+    compliance: complianceView(placed, media),
+  };
+}
+
+/** The earliest intact device-key announcement whose entry is signed by the key it announces. */
+function findAnnouncedKey(sorted: readonly Candidate[], checker: SignatureChecker): { key: Uint8Array; seq: number } | undefined {
+  for (const c of sorted) {
+    const e = c.parsed;
+    if (!e) continue;
+    for (const span of e.records) {
+      if (recordNameOf(span.code) !== "device-key") continue;
+      let rec: EvidenceRecord;
+      try {
+        rec = decodePayload(span.code, span.t, span.payload);
+      } catch {
+        continue;
+      }
+      if (rec.type !== "device-key") continue;
+      const key = rec.data.publicKey;
+      const integ = checkIntegrity(e);
+      if (!integ.entryHashOk || !integ.linkOk || !bytesEqual(keyIdOf(key), e.seal.keyId)) continue;
+      if (!checker.verify(key, e.seal.link, e.seal.signature)) continue;
+      return { key, seq: e.header.seq };
+    }
+  }
+  return undefined;
+}

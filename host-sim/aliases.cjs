@@ -1,0 +1,5 @@
+// Device module specifier -> host implementation. One table for jest and esbuild,
+// as a Moddable manifest maps the same specifiers per platform.
+module.exports = {
+  crypt: 'host-sim/crypt/digest.ts',
+};

@@ -1,0 +1,17 @@
+// Builds the host bundles with esbuild: the quancheng CLI and the benchmarks. Device module
+// specifiers resolve to their host-sim implementations (host-sim/aliases.cjs).
+import { build } from 'esbuild';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const aliases = createRequire(import.meta.url)('./aliases.cjs');
+const alias = Object.fromEntries(Object.entries(aliases).map(([spec, file]) => [spec, join(root, file)]));
+
+const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', alias, sourcemap: 'linked', logLevel: 'warning', external: ['*.node'] };
+
+await Promise.all([
+  build({ ...common, entryPoints: [join(root, 'tools/bin.ts')], outfile: join(root, 'dist/quancheng.cjs') }),
+  build({ ...common, entryPoints: [join(root, 'bench/main.ts')], outfile: join(root, 'dist/bench.cjs') }),
+]);

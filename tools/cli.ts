@@ -1,0 +1,40 @@
+// The quancheng command line: dispatches to commands, maps errors to exit codes (DESIGN §6).
+import { runVerify, verifyUsage } from './commands/verify';
+import { EXIT_BAD_INPUT, EXIT_OK, UsageError } from './errors';
+import { processIo, type Io } from './io';
+
+type Command = { usage: string; summary: string; run: (argv: readonly string[], io: Io) => number | Promise<number> };
+
+const COMMANDS: Record<string, Command> = {
+  verify: { usage: verifyUsage, summary: 'check an evidence chain: hashes, links, signatures, compliance', run: runVerify },
+};
+
+function help(): string {
+  const lines = ['usage: quancheng COMMAND [options]', '', 'commands:'];
+  for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(10)} ${c.summary}`, `             ${c.usage}`);
+  return lines.join('\n') + '\n';
+}
+
+export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    io.out(help());
+    return name === undefined ? EXIT_BAD_INPUT : EXIT_OK;
+  }
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!command) {
+    io.err(`quancheng: unknown command ${JSON.stringify(name)} (try quancheng help)\n`);
+    return EXIT_BAD_INPUT;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`quancheng ${e.message}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    // Anything else is a bug in quancheng, not bad input: say so on one line, still no stack trace unless asked.
+    io.err(`quancheng ${name}: internal error: ${(e as Error).message ?? String(e)}${process.env.QUANCHENG_DEBUG ? '\n' + (e as Error).stack : ''}\n`);
+    return 3;
+  }
+}

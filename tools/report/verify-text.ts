@@ -1,0 +1,41 @@
+// Human output of verify: a verdict line, the problems one per line, then the compliance view.
+import type { RecordingView, VerifyReport } from '../../firmware/core/evidence';
+
+function when(at: number | null): string {
+  return at === null ? '(clock unset)' : new Date(at).toISOString().replace('.000Z', 'Z');
+}
+
+function recordingLine(r: RecordingView): string {
+  const parts: string[] = [];
+  parts.push(r.start ? `${when(r.start.at)}` : 'start not present');
+  if (r.stop) parts[0] += ` to ${when(r.stop.at)}`;
+  if (r.officer) parts.push(`officer ${r.officer.name} (${r.officer.certificate})`);
+  if (r.caseTag) parts.push(`case ${r.caseTag.caseNumber} ${r.caseTag.kind}${r.caseTag.stage ? ` stage ${r.caseTag.stage}` : ''}`);
+  parts.push(`notice ${r.notice ? r.notice.outcome : 'MISSING'}`);
+  if (r.continuous) parts.push('continuous');
+  if (r.marks.length) parts.push(`${r.marks.length} mark${r.marks.length > 1 ? 's' : ''}`);
+  if (r.interruptions.length) {
+    const list = r.interruptions.map((i) => `${i.reason}: ${i.resumed ? 'resumed' : 'not resumed'}, ${i.explanation ? 'explained' : 'no explanation'}`);
+    parts.push(`interruptions [${list.join('; ')}]`);
+  }
+  parts.push(`${r.frames} frames, ${(r.audioMs / 1000).toFixed(1)} s audio in ${r.mediaEntries} entries`);
+  return `  recording ${r.recording}: ${parts.join(', ')}`;
+}
+
+export function formatReport(report: VerifyReport): string {
+  const lines: string[] = [];
+  const span = report.first !== null && report.head ? `entries ${report.first}-${report.head.seq}` : 'no entries';
+  const head = report.head ? `, head ${report.head.seq}:${report.head.hash}` : '';
+  lines.push(`${report.ok ? 'INTACT' : 'NOT INTACT'}: device ${report.deviceId ?? '?'}, ${span} (${report.entries} files)${head}`);
+  if (report.key) lines.push(`key ${report.key.id} (${report.key.source === 'device-key' ? 'from --device-key' : 'announced by the chain itself; pass --device-key to anchor it'})`);
+  for (const p of report.problems) lines.push(`${p.kind}${p.seq === null ? '' : ` at ${p.seq}`}: ${p.detail}`);
+  for (const n of report.notes) lines.push(`note: ${n}`);
+  const c = report.compliance;
+  lines.push(`recordings: ${c.recordings.length}, gaps: ${c.gaps}`);
+  for (const r of c.recordings) {
+    lines.push(recordingLine(r));
+    for (const f of r.flags) lines.push(`    ! ${f}`);
+  }
+  for (const e of c.events) lines.push(`  ${when(e.at)} ${e.summary}`);
+  return lines.join('\n') + '\n';
+}
