@@ -1,7 +1,7 @@
 // The entry header: 88 bytes at the start of every entry file.
 import { ByteReader, ByteWriter, FormatError, bytesEqual } from "./bytes";
 import { DEVICE_ID_SIZE, EntryKind, FORMAT_VERSION, HASH_SIZE, HEADER_SIZE, KNOWN_HEADER_FLAGS, MAGIC } from "./format";
-import { utf8Decode, utf8Encode } from "./utf8";
+import { utf8Encode } from "./utf8";
 
 export interface EntryHeader {
   kind: EntryKind;
@@ -53,7 +53,8 @@ export function decodeHeader(r: ByteReader): EntryHeader {
   let n = rawId.indexOf(0);
   if (n < 0) n = DEVICE_ID_SIZE;
   for (let i = n; i < DEVICE_ID_SIZE; i++) if (rawId[i] !== 0) throw new FormatError("malformed", "device id padding is not zero");
-  const deviceId = utf8Decode(rawId.subarray(0, n));
+  let deviceId = "";
+  for (let i = 0; i < n; i++) deviceId += String.fromCharCode(rawId[i]);
   if (!DEVICE_ID.test(deviceId)) throw new FormatError("malformed", "device id has characters outside A-Z a-z 0-9 - _");
   const seq = r.u32();
   const session = r.u32();

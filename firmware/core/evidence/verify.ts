@@ -1,13 +1,12 @@
 // The verifier: recomputes every hash, link and signature of a set of entry files and
 // says whether they form one intact chain, what is wrong if not, and the compliance view.
 // Pure: the device (checking its own store) and the tools share it.
-import { ByteReader, FormatError, bytesEqual, toHex } from "./bytes";
+import { FormatError, bytesEqual, toHex } from "./bytes";
 import { complianceView, type ComplianceView, type PlacedRecord } from "./compliance";
-import { checkIntegrity, parseEntry, type ParsedEntry } from "./entry-reader";
-import { decodeHeader, type EntryHeader } from "./header";
+import { checkIntegrity, parseEntry, type EntryIntegrity, type ParsedEntry } from "./entry-reader";
 import { genesisLink } from "./link";
 import { decodePayload } from "./payload";
-import { recordNameOf, type EvidenceRecord } from "./schema";
+import { RECORDS, recordNameOf, type EvidenceRecord } from "./schema";
 import { keyIdOf, type SignatureChecker } from "./signer";
 import { parseEntryName } from "./naming";
 import { AUDIO_CHUNK_CODE, tallyMedia, VIDEO_FRAME_CODE, type MediaTally } from "./media-tally";
@@ -71,11 +70,19 @@ interface Candidate {
   nameSeq: number;
   /** Sequence the header claims, when the header could be read. */
   headerSeq?: number;
-  header?: EntryHeader;
   parsed?: ParsedEntry;
+  integrity?: EntryIntegrity;
   error?: FormatError;
   bytes: Uint8Array;
+  /** Parsed, hashes and link check out: its header can be believed, its place is the header's seq. */
+  sound: boolean;
+  /** Sound and signed by the device key. */
   intact: boolean;
+}
+
+/** Where an entry belongs: its header's word if the entry is sound, else its file name's. */
+function placeOf(c: Candidate): number {
+  return c.sound ? c.headerSeq! : c.nameSeq;
 }
 
 export function verifyChain(files: readonly EntryFile[], options: VerifyOptions): VerifyReport {
@@ -83,7 +90,7 @@ export function verifyChain(files: readonly EntryFile[], options: VerifyOptions)
   const notes: string[] = [];
   const problem = (kind: ProblemKind, seq: number | null, detail: string) => problems.push({ kind, seq, detail });
 
-  // 1. Parse every sealed entry file.
+  // 1. Parse every sealed entry file and recompute its hashes.
   const candidates: Candidate[] = [];
   for (const f of files) {
     const name = parseEntryName(f.path);
@@ -92,20 +99,15 @@ export function verifyChain(files: readonly EntryFile[], options: VerifyOptions)
       notes.push(`${f.path}: entry ${name.seq} is open (being written or awaiting boot recovery), not verified`);
       continue;
     }
-    const c: Candidate = { path: f.path, nameSeq: name.seq, bytes: f.bytes, intact: false };
+    const c: Candidate = { path: f.path, nameSeq: name.seq, bytes: f.bytes, sound: false, intact: false };
     try {
       c.parsed = parseEntry(f.bytes);
-      c.header = c.parsed.header;
-      c.headerSeq = c.header.seq;
+      c.headerSeq = c.parsed.header.seq;
+      c.integrity = checkIntegrity(c.parsed);
+      c.sound = c.integrity.entryHashOk && c.integrity.countOk && c.integrity.linkOk;
     } catch (e) {
       if (!(e instanceof FormatError)) throw e;
       c.error = e;
-      try {
-        c.header = decodeHeader(new ByteReader(f.bytes));
-        c.headerSeq = c.header.seq;
-      } catch {
-        // header unreadable too: place the file by its name
-      }
     }
     candidates.push(c);
   }
@@ -116,12 +118,11 @@ export function verifyChain(files: readonly EntryFile[], options: VerifyOptions)
   }
 
   // 2. Which device, which key.
-  const byHeaderSeq = [...candidates].sort((a, b) => (a.headerSeq ?? a.nameSeq) - (b.headerSeq ?? b.nameSeq) || a.path.localeCompare(b.path));
-  const firstParsed = byHeaderSeq.find((c) => c.parsed)!;
-  const deviceId = firstParsed.parsed!.header.deviceId;
+  const ordered = [...candidates].sort((a, b) => placeOf(a) - placeOf(b) || a.path.localeCompare(b.path));
+  const deviceId = (ordered.find((c) => c.sound) ?? ordered.find((c) => c.parsed)!).parsed!.header.deviceId;
   let trustedKey: Uint8Array | undefined = options.deviceKey;
   let keySource: "device-key" | "chain" = "device-key";
-  const announced = findAnnouncedKey(byHeaderSeq, options.checker);
+  const announced = findAnnouncedKey(ordered, deviceId);
   if (trustedKey && announced && !bytesEqual(announced.key, trustedKey))
     problem("foreign-key", announced.seq, "the chain announces a device key other than the one given");
   if (!trustedKey && announced) {
@@ -131,43 +132,44 @@ export function verifyChain(files: readonly EntryFile[], options: VerifyOptions)
   if (!trustedKey) problem("no-key", null, "no device key to check signatures against: the chain's key announcement is absent (pass --device-key)");
   const trustedKeyId = trustedKey ? keyIdOf(trustedKey) : undefined;
 
-  // 3. Each entry on its own: structure, hashes, link rule, key, signature.
+  // 3. Each entry on its own: structure, hashes, link rule, device, key, signature.
   for (const c of candidates) {
-    const seq = c.headerSeq ?? c.nameSeq;
     if (c.error) {
-      problem(c.error.kind, seq, `${c.path}: ${c.error.message}`);
+      problem(c.error.kind, c.nameSeq, `${c.path}: ${c.error.message}`);
       continue;
     }
     const e = c.parsed!;
+    const integ = c.integrity!;
+    if (!c.sound) {
+      const faults: string[] = [];
+      if (integ.badRecords.length > 0) faults.push(`record${integ.badRecords.length > 1 ? "s" : ""} ${integ.badRecords.slice(0, 5).join(", ")}${integ.badRecords.length > 5 ? ", ..." : ""} altered`);
+      if (!integ.countOk) faults.push(`seal counts ${e.seal.count} records, entry has ${e.records.length}`);
+      if (!integ.entryHashOk && integ.badRecords.length === 0) faults.push("header, record framing or seal altered (entry hash mismatch)");
+      if (!integ.linkOk) faults.push("seal link does not follow from the entry hash");
+      problem("modified", c.nameSeq, `${c.path}: ${faults.join("; ")}`);
+      continue;
+    }
+    const seq = c.headerSeq!;
     if (e.header.deviceId !== deviceId) {
       problem("foreign-device", seq, `${c.path}: entry of device ${e.header.deviceId}, chain is ${deviceId}`);
       continue;
     }
-    const integ = checkIntegrity(e);
-    const faults: string[] = [];
-    if (integ.badRecords.length > 0) faults.push(`record${integ.badRecords.length > 1 ? "s" : ""} ${integ.badRecords.slice(0, 5).join(", ")}${integ.badRecords.length > 5 ? ", ..." : ""} altered`);
-    if (!integ.countOk) faults.push(`seal counts ${e.seal.count} records, entry has ${e.records.length}`);
-    if (!integ.entryHashOk && integ.badRecords.length === 0) faults.push("header, record framing or seal altered (entry hash mismatch)");
-    if (!integ.linkOk) faults.push("seal link does not follow from the entry hash");
-    if (faults.length > 0) {
-      problem("modified", seq, `${c.path}: ${faults.join("; ")}`);
-      continue;
-    }
-    if (trustedKeyId && !bytesEqual(e.seal.keyId, trustedKeyId)) {
+    if (!trustedKeyId) continue;
+    if (!bytesEqual(e.seal.keyId, trustedKeyId)) {
       problem("foreign-key", seq, `${c.path}: signed by key ${toHex(e.seal.keyId)}, device key is ${toHex(trustedKeyId)}`);
       continue;
     }
-    if (trustedKey && !options.checker.verify(trustedKey, e.seal.link, e.seal.signature)) {
+    if (!options.checker.verify(trustedKey!, e.seal.link, e.seal.signature)) {
       problem("bad-signature", seq, `${c.path}: seal signature does not verify`);
       continue;
     }
-    c.intact = trustedKey !== undefined;
+    c.intact = true;
   }
 
   // 4. Positions: duplicates, names, gaps, links.
   const bySeq = new Map<number, Candidate[]>();
-  for (const c of byHeaderSeq) {
-    const seq = c.headerSeq ?? c.nameSeq;
+  for (const c of ordered) {
+    const seq = placeOf(c);
     const list = bySeq.get(seq);
     if (list) list.push(c);
     else bySeq.set(seq, [c]);
@@ -182,7 +184,7 @@ export function verifyChain(files: readonly EntryFile[], options: VerifyOptions)
       const same = bytesEqual(c.bytes, pick.bytes);
       problem("inserted", seq, `${c.path}: ${same ? "duplicate of" : "a second entry claiming the position of"} entry ${seq}`);
     }
-    if (pick.headerSeq !== undefined && pick.nameSeq !== seq) problem("reordered", seq, `${pick.path}: holds entry ${seq}`);
+    if (pick.nameSeq !== seq) problem("reordered", seq, `${pick.path}: holds entry ${seq}`);
   }
 
   const seqs = [...chosen.keys()].sort((a, b) => a - b);
@@ -198,7 +200,7 @@ export function verifyChain(files: readonly EntryFile[], options: VerifyOptions)
 
   for (const s of seqs) {
     const c = chosen.get(s)!;
-    if (!c.parsed || c.parsed.header.deviceId !== deviceId || s < start) continue;
+    if (!c.sound || c.parsed!.header.deviceId !== deviceId || s < start) continue;
     let want: Uint8Array | undefined;
     let from = "";
     if (s === start) {
@@ -206,28 +208,28 @@ export function verifyChain(files: readonly EntryFile[], options: VerifyOptions)
       from = options.anchor ? "the anchor" : "the genesis link";
     } else {
       const prev = chosen.get(s - 1);
-      if (prev?.parsed && prev.parsed.header.deviceId === deviceId) {
-        want = prev.parsed.seal.link;
+      if (prev?.sound && prev.parsed!.header.deviceId === deviceId) {
+        want = prev.parsed!.seal.link;
         from = `entry ${s - 1}`;
       }
     }
-    if (want && !bytesEqual(c.parsed.header.prevLink, want)) problem("broken-link", s, `${c.path}: does not continue the chain from ${from}`);
+    if (want && !bytesEqual(c.parsed!.header.prevLink, want)) problem("broken-link", s, `${c.path}: does not continue the chain from ${from}`);
   }
 
   // 5. Head.
   let head: VerifyReport["head"] = null;
   for (let i = seqs.length - 1; i >= 0; i--) {
     const c = chosen.get(seqs[i])!;
-    if (c.parsed && c.parsed.header.deviceId === deviceId) {
-      head = { seq: seqs[i], hash: toHex(c.parsed.seal.link) };
+    if (c.sound && c.parsed!.header.deviceId === deviceId) {
+      head = { seq: seqs[i], hash: toHex(c.parsed!.seal.link) };
       break;
     }
   }
   if (options.expectHead) {
     const want = options.expectHead;
     const at = chosen.get(want.seq);
-    if (!at || !at.parsed) problem("head-mismatch", want.seq, `expected head ${want.seq} is not in the chain (it ends at ${last})`);
-    else if (!toHex(at.parsed.seal.link).startsWith(want.link.toLowerCase())) problem("head-mismatch", want.seq, `entry ${want.seq} has link ${toHex(at.parsed.seal.link)}, expected ${want.link}`);
+    if (!at || !at.sound) problem("head-mismatch", want.seq, `expected head ${want.seq} is not in the chain (it ends at ${last})`);
+    else if (!toHex(at.parsed!.seal.link).startsWith(want.link.toLowerCase())) problem("head-mismatch", want.seq, `entry ${want.seq} has link ${toHex(at.parsed!.seal.link)}, expected ${want.link}`);
   }
 
   // 6. Compliance view from the intact entries, in chain order.
@@ -277,13 +279,18 @@ export function verifyChain(files: readonly EntryFile[], options: VerifyOptions)
   };
 }
 
-/** The earliest intact device-key announcement whose entry is signed by the key it announces. */
-function findAnnouncedKey(sorted: readonly Candidate[], checker: SignatureChecker): { key: Uint8Array; seq: number } | undefined {
-  for (const c of sorted) {
+/**
+ * The key the chain announces: the earliest device-key record in a sound entry of this
+ * device whose seal carries that key's id; failing that, the earliest readable one (so
+ * an announcing entry whose seal was damaged is still judged against its own key).
+ */
+function findAnnouncedKey(ordered: readonly Candidate[], deviceId: string): { key: Uint8Array; seq: number } | undefined {
+  let fallback: { key: Uint8Array; seq: number } | undefined;
+  for (const c of ordered) {
     const e = c.parsed;
-    if (!e) continue;
+    if (!e || !c.sound || e.header.deviceId !== deviceId) continue;
     for (const span of e.records) {
-      if (recordNameOf(span.code) !== "device-key") continue;
+      if (span.code !== RECORDS["device-key"].code) continue;
       let rec: EvidenceRecord;
       try {
         rec = decodePayload(span.code, span.t, span.payload);
@@ -291,12 +298,10 @@ function findAnnouncedKey(sorted: readonly Candidate[], checker: SignatureChecke
         continue;
       }
       if (rec.type !== "device-key") continue;
-      const key = rec.data.publicKey;
-      const integ = checkIntegrity(e);
-      if (!integ.entryHashOk || !integ.linkOk || !bytesEqual(keyIdOf(key), e.seal.keyId)) continue;
-      if (!checker.verify(key, e.seal.link, e.seal.signature)) continue;
-      return { key, seq: e.header.seq };
+      const found = { key: rec.data.publicKey, seq: e.header.seq };
+      if (bytesEqual(keyIdOf(found.key), e.seal.keyId)) return found;
+      fallback ??= found;
     }
   }
-  return undefined;
+  return fallback;
 }
