@@ -17,6 +17,7 @@ interface Figure {
 /** Best time of each function over interleaved runs, so both see the same machine state. */
 function bestOfInterleaved(runs: number, fns: readonly (() => void)[]): number[] {
   const best = fns.map(() => Infinity);
+  for (let i = 0; i < 3; i++) fns.forEach((fn) => fn()); // warm up the JIT
   for (let i = 0; i < runs; i++) {
     fns.forEach((fn, k) => {
       const t0 = process.hrtime.bigint();
