@@ -3,8 +3,24 @@
 # Safe to run again. CI (.ci/run) runs exactly this, then the README's test command.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Rust (cargo) from rustup, when the shell that runs us did not load it.
+[ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"
 
-echo "== npm packages (package-lock.json)"
+need_apt=()
+# bindgen (littlefs2-sys, the littlefs binding's build) needs libclang.
+dpkg -s libclang-dev >/dev/null 2>&1 || need_apt+=(libclang-dev clang)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "== system packages: ${need_apt[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}"
+fi
+
+echo "== python packages (an independent littlefs reader for cross-checks)"
+python3 -m pip install --disable-pip-version-check -q -r scripts/requirements.txt \
+  || python3 -m pip install --disable-pip-version-check -q --break-system-packages -r scripts/requirements.txt
+
+echo "== npm packages (package-lock.json); builds the CLI and the littlefs binding"
 npm ci --no-audit --no-fund
 
 echo "== installed; try: npx quancheng help"
