@@ -70,15 +70,17 @@ export class EntryWriter {
   }
 
   /**
-   * Accounts for a record already on storage whose check was verified (boot recovery):
-   * the entry hash continues as if the record had been framed here.
+   * Boot recovery: feeds the bytes of records already on storage whose checks were
+   * verified, in file order and any chunking, so the entry hash continues as if they had
+   * been framed here; then `adoptCount` says how many records they were.
    */
-  adopt(record: FramedRecord): void {
+  absorb(bytes: Uint8Array): void {
     if (this.#sealed) throw new Error("entry already sealed");
-    this.#entryHash.write(record.frame);
-    this.#entryHash.write(record.payload);
-    this.#entryHash.write(record.check);
-    this.#count++;
+    this.#entryHash.write(bytes);
+  }
+
+  adoptCount(records: number): void {
+    this.#count += records;
   }
 
   /** Seals the entry: entry hash, link, signature. Nothing can be added after. */
