@@ -2,4 +2,5 @@
 // as a Moddable manifest maps the same specifiers per platform.
 module.exports = {
   crypt: 'host-sim/crypt/digest.ts',
+  'embedded:storage/files': 'host-sim/files/module.ts',
 };

@@ -1,0 +1,358 @@
+// The evidence store: the one writer of the chain on the device's volume.
+//
+// It appends records to the open entry, commits them within the flush window, seals
+// entries and renames them into place (sealed entries are never opened for writing
+// again), checkpoints the chain head atomically, keeps its own space accounting, and at
+// boot recovers whatever a power cut left open. It has no operation that deletes or
+// rewrites evidence: rule art. 16 holds by construction, not by a check.
+import type { Directory } from "embedded:storage/files";
+import {
+  EntryKind,
+  entryDir,
+  entryPath,
+  EVIDENCE_DIR,
+  genesisLink,
+  HEADER_FLAG_CLOCK_UNSET,
+  NO_SEQ,
+  openEntryPath,
+  RECORDS,
+  type EvidenceRecord,
+  type RecordData,
+  type RecordName,
+  type Signer,
+} from "../evidence";
+import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from "./checkpoint";
+import { CtzBoundaries } from "./ctz";
+import { ensureDirectory, readSmallFile, replaceFile, statusOf } from "./files-util";
+import { BOOT_MARKER, BOOT_MARKER_NEW_PATH, BOOT_MARKER_PATH, CHAIN_DIR, CHECKPOINT_NEW_PATH, CHECKPOINT_PATH, LOST_DIR } from "./layout";
+import { OpenEntry } from "./open-entry";
+import { recoverOpenEntry, type RecoveryOutcome } from "./recovery";
+
+/** The device's clocks as the store needs them. */
+export interface StoreClock {
+  /** Monotonic ms since boot. */
+  mono(): number;
+  /** Wall-clock ms since 1970, undefined while the RTC has no valid time. */
+  wall(): number | undefined;
+}
+
+export interface StoreOptions {
+  root: Directory;
+  deviceId: string;
+  signer: Signer;
+  clock: StoreClock;
+  /** Volume geometry, for littlefs block boundaries and space accounting. */
+  blockSize: number;
+  blockCount: number;
+  /** Longest time appended bytes stay uncommitted (what a power cut can lose), ms. Default 1000. */
+  flushMs?: number;
+  /** A media entry is sealed and the next opened after this span, ms. Default 60000. */
+  maxEntryMs?: number;
+  /** ... or after this many bytes. Default 4 MiB. */
+  maxEntryBytes?: number;
+  /** A journal entry is sealed this long after it was opened, ms. Default 10000. */
+  journalSealMs?: number;
+  /** Blocks kept free for littlefs's copy-on-write and for sealing and journaling when full. */
+  reserveBlocks?: number;
+  /** Free space below which storage is reported low, as a fraction of the volume. Default 0.1. */
+  lowFraction?: number;
+  /** Firmware identity, journaled at every boot. */
+  firmware?: { version: string; build: string };
+}
+
+/** What boot found and did. */
+export interface BootReport {
+  cause: "cold" | "power-loss";
+  bootCount: number;
+  /** Entries whose rename or seal a power cut interrupted, now in place. */
+  recovered: { seq: number; action: RecoveryOutcome["action"]; records: number; droppedBytes: number }[];
+  /** Open entries that did not continue the chain, kept under lost/. */
+  setAside: string[];
+}
+
+export interface SpaceReport {
+  totalBytes: number;
+  usedBytes: number;
+  freeBytes: number;
+  level: "ok" | "low" | "full";
+}
+
+/** Thrown when media cannot be stored without eating into the reserve. Nothing was written. */
+export class StorageFullError extends Error {}
+
+/** Blocks littlefs itself needs beyond the files: superblock pair, chain/ and lost/ pairs, the checkpoint. */
+const FIXED_BLOCKS = 8;
+/** Each ev/ subdirectory is a metadata pair. */
+const BLOCKS_PER_DIRECTORY = 2;
+
+export class EvidenceStore {
+  readonly #o: Required<Omit<StoreOptions, "firmware">> & Pick<StoreOptions, "firmware">;
+  #cp: Checkpoint;
+  #open: OpenEntry | undefined;
+  #openKind: EntryKind | undefined;
+  #openRecording = 0;
+  #spaceLevel: SpaceReport["level"] = "ok";
+  readonly boot: BootReport;
+
+  private constructor(options: StoreOptions, cp: Checkpoint, boot: BootReport) {
+    this.#o = {
+      flushMs: 1000,
+      maxEntryMs: 60000,
+      maxEntryBytes: 4 * 1024 * 1024,
+      journalSealMs: 10000,
+      reserveBlocks: Math.max(16, Math.ceil(options.blockCount * 0.03)),
+      lowFraction: 0.1,
+      ...options,
+    };
+    this.#cp = cp;
+    this.boot = boot;
+  }
+
+  /**
+   * Opens the store on a mounted volume: recovers what a power cut left open, counts the
+   * boot, and journals it (with the device key on a new chain, and the firmware version).
+   */
+  static open(options: StoreOptions): EvidenceStore {
+    const { root } = options;
+    ensureDirectory(root, CHAIN_DIR);
+    ensureDirectory(root, EVIDENCE_DIR);
+    // Write before reading: a write completes a cross-directory rename a power cut
+    // interrupted, which littlefs otherwise hides from lookups (tests/littlefs/littlefs-quirks).
+    replaceFile(root, BOOT_MARKER_PATH, BOOT_MARKER_NEW_PATH, BOOT_MARKER);
+    const existing = statusOf(root, CHECKPOINT_PATH) ? decodeCheckpoint(readSmallFile(root, CHECKPOINT_PATH)) : undefined;
+    const cp: Checkpoint = existing ?? { nextSeq: 0, link: genesisLink(options.deviceId), bootCount: 0, clean: true, entries: 0, bytes: 0, blocks: 0 };
+    const boot: BootReport = { cause: cp.clean ? "cold" : "power-loss", bootCount: cp.bootCount + 1, recovered: [], setAside: [] };
+    const store = new EvidenceStore(options, cp, boot);
+    store.#recover();
+    store.#cp = { ...store.#cp, bootCount: boot.bootCount, clean: false };
+    store.#checkpoint();
+
+    const last = boot.recovered[boot.recovered.length - 1];
+    if (cp.nextSeq === 0 && store.#cp.nextSeq === 0) store.journal("device-key", { publicKey: options.signer.publicKey, store: "secure-element" });
+    store.journal("boot", {
+      cause: boot.cause,
+      bootCount: boot.bootCount,
+      recoveredSeq: last ? last.seq : NO_SEQ,
+      recoveredRecords: last ? last.records : 0,
+    });
+    if (options.firmware) store.journal("firmware", options.firmware);
+    return store;
+  }
+
+  /** The chain head: the next sequence number and the last link. */
+  get head(): { nextSeq: number; link: Uint8Array } {
+    return { nextSeq: this.#cp.nextSeq, link: this.#cp.link };
+  }
+
+  get entriesStored(): number {
+    return this.#cp.entries;
+  }
+
+  /** The entry being written, if any. */
+  get openEntry(): { seq: number; kind: EntryKind; recording: number; bytes: number; committed: number; committedAt: number; syncs: number } | undefined {
+    const e = this.#open;
+    return e && { seq: e.header.seq, kind: this.#openKind!, recording: this.#openRecording, bytes: e.size, committed: e.committed, committedAt: e.committedAt, syncs: e.syncs };
+  }
+
+  get recording(): number {
+    return this.#openKind === EntryKind.Media ? this.#openRecording : 0;
+  }
+
+  space(): SpaceReport {
+    const blockSize = this.#o.blockSize;
+    const dirs = Math.floor(this.#cp.nextSeq / 1000) + 1;
+    const openBlocks = this.#open ? this.#open.blocks : 0;
+    const usedBlocks = FIXED_BLOCKS + dirs * BLOCKS_PER_DIRECTORY + this.#cp.blocks + openBlocks;
+    const usable = this.#o.blockCount - this.#o.reserveBlocks;
+    const freeBlocks = Math.max(0, usable - usedBlocks);
+    const level = freeBlocks <= 0 ? "full" : freeBlocks < usable * this.#o.lowFraction ? "low" : "ok";
+    return { totalBytes: usable * blockSize, usedBytes: usedBlocks * blockSize, freeBytes: freeBlocks * blockSize, level };
+  }
+
+  /**
+   * Journals an event: into the open media entry while recording, else into the open
+   * journal entry (opened if needed). Journal records may use the reserve: an event such
+   * as "storage full" must always be recordable.
+   */
+  journal<N extends RecordName>(type: N, data: RecordData<N>): void {
+    if (RECORDS[type].code >> 8 !== 0x02) throw new RangeError(`${type} is not a journal record`);
+    const entry = this.#open ?? this.#begin(EntryKind.Journal, 0);
+    const now = this.#o.clock.mono();
+    entry.append({ type, t: entry.timeOf(now), data } as EvidenceRecord, now);
+  }
+
+  /** Starts a recording: the open journal entry is sealed, a media entry opened. */
+  beginRecording(recording: number): void {
+    if (this.#openKind === EntryKind.Media) throw new Error(`recording ${this.#openRecording} is still open`);
+    if (this.#open) this.#sealOpen();
+    this.#begin(EntryKind.Media, recording);
+  }
+
+  /**
+   * Stores a media record of the open recording. Throws StorageFullError, writing
+   * nothing, when it would eat into the reserve: the caller then journals the
+   * interruption (reason storage full) and ends the recording, which the reserve allows.
+   */
+  media<N extends "video-frame" | "audio-chunk" | "gnss-fix">(type: N, data: RecordData<N>): void {
+    if (this.#openKind !== EntryKind.Media) throw new Error("no recording open");
+    const now = this.#o.clock.mono();
+    let entry = this.#open!;
+    if (now - entry.header.monoStart >= this.#o.maxEntryMs || entry.size >= this.#o.maxEntryBytes) {
+      this.#sealOpen();
+      entry = this.#begin(EntryKind.Media, this.#openRecording);
+    }
+    const size = sizeHint(data as unknown as Record<string, unknown>);
+    const space = this.space();
+    if (space.freeBytes < size + this.#o.blockSize) {
+      this.#noteSpace(space);
+      throw new StorageFullError(`storage full: ${space.freeBytes} bytes free, record needs ${size}`);
+    }
+    entry.append({ type, t: entry.timeOf(now), data } as EvidenceRecord, now);
+    this.#noteSpace(this.space());
+  }
+
+  /** Ends the recording: its last media entry is sealed. */
+  endRecording(): void {
+    if (this.#openKind !== EntryKind.Media) throw new Error("no recording open");
+    this.#sealOpen();
+  }
+
+  /** Called periodically: commits within the flush window, seals a journal entry that has aged. */
+  tick(): void {
+    const e = this.#open;
+    if (!e) return;
+    const now = this.#o.clock.mono();
+    if (this.#openKind === EntryKind.Journal && now - e.header.monoStart >= this.#o.journalSealMs) this.#sealOpen();
+    else e.tick(now);
+  }
+
+  /** Seals whatever is open (a journal entry, or the recording's current media entry). */
+  sealOpen(): void {
+    if (this.#open) this.#sealOpen();
+  }
+
+  /** Orderly power-down: everything sealed, and the next boot counts as cold. */
+  shutdown(): void {
+    if (this.#open) this.#sealOpen();
+    this.#cp = { ...this.#cp, clean: true };
+    this.#checkpoint();
+  }
+
+  // ---- internals
+
+  #begin(kind: EntryKind, recording: number): OpenEntry {
+    const seq = this.#cp.nextSeq;
+    const clock = this.#o.clock;
+    const wall = clock.wall();
+    const mono = clock.mono();
+    ensureDirectory(this.#o.root, entryDir(seq));
+    const path = openEntryPath(seq);
+    const file = this.#o.root.openFile({ path, mode: "w" });
+    const header = {
+      kind,
+      flags: wall === undefined ? HEADER_FLAG_CLOCK_UNSET : 0,
+      deviceId: this.#o.deviceId,
+      seq,
+      session: this.#cp.bootCount,
+      recording,
+      wallStart: wall ?? 0,
+      monoStart: mono,
+      prevLink: this.#cp.link,
+    };
+    this.#open = new OpenEntry(file, path, header, { flushMs: this.#o.flushMs, blockSize: this.#o.blockSize }, mono);
+    this.#openKind = kind;
+    this.#openRecording = recording;
+    return this.#open;
+  }
+
+  #sealOpen(): void {
+    const e = this.#open!;
+    const now = this.#o.clock.mono();
+    const seal = e.seal(this.#o.signer, now);
+    this.#open = undefined;
+    this.#openKind = undefined;
+    this.#place(seal.seq, e.path, seal.link, e.size);
+  }
+
+  /** A sealed entry file goes to its final name; the checkpoint moves the head past it. */
+  #place(seq: number, openPath: string, link: Uint8Array, size: number): void {
+    this.#o.root.move(openPath, entryPath(seq));
+    this.#cp = {
+      ...this.#cp,
+      nextSeq: seq + 1,
+      link,
+      entries: this.#cp.entries + 1,
+      bytes: this.#cp.bytes + size,
+      blocks: this.#cp.blocks + CtzBoundaries.blocksFor(this.#o.blockSize, size),
+    };
+    this.#checkpoint();
+  }
+
+  #checkpoint(): void {
+    replaceFile(this.#o.root, CHECKPOINT_PATH, CHECKPOINT_NEW_PATH, encodeCheckpoint(this.#cp));
+  }
+
+  /** Journals crossing into low or full storage, once per level. */
+  #noteSpace(space: SpaceReport): void {
+    if (space.level === this.#spaceLevel) return;
+    const worse = space.level !== "ok" && (this.#spaceLevel === "ok" || space.level === "full");
+    this.#spaceLevel = space.level;
+    if (worse) this.journal("storage-low", { freeBytes: space.freeBytes, totalBytes: space.totalBytes, level: space.level === "full" ? "full" : "low" });
+  }
+
+  /** Moves a file that does not belong at the head out of the way, to lost/; evidence is never deleted. */
+  #setAside(path: string, seq: number, reason: string): void {
+    const root = this.#o.root;
+    ensureDirectory(root, LOST_DIR);
+    const name = path.slice(path.lastIndexOf("/") + 1);
+    const aside = `${LOST_DIR}/boot${this.#cp.bootCount + 1}-${name}`;
+    root.move(path, aside);
+    this.boot.setAside.push(`${path} (entry ${seq}) moved to ${aside}: ${reason}`);
+  }
+
+  /** Brings the entry at the head into place if a power cut interrupted its seal or rename. */
+  #recover(): void {
+    const root = this.#o.root;
+    for (;;) {
+      const seq = this.#cp.nextSeq;
+      const sealedPath = entryPath(seq);
+      const sealed = statusOf(root, sealedPath);
+      if (sealed) {
+        // Renamed, but the checkpoint did not follow: take the entry as it is.
+        const outcome = recoverOpenEntry(root, sealedPath, { deviceId: this.#o.deviceId, seq, prevLink: this.#cp.link }, this.#o.signer, true);
+        if (outcome.action !== "sealed") {
+          this.#setAside(sealedPath, seq, `${outcome.action === "foreign" ? outcome.reason : "not sealed"}, yet under a sealed name`);
+          continue;
+        }
+        this.#cp = { ...this.#cp, nextSeq: seq + 1, link: outcome.seal.link, entries: this.#cp.entries + 1, bytes: this.#cp.bytes + outcome.size, blocks: this.#cp.blocks + CtzBoundaries.blocksFor(this.#o.blockSize, outcome.size) };
+        this.boot.recovered.push({ seq, action: "sealed", records: outcome.records, droppedBytes: 0 });
+        this.#checkpoint();
+        continue;
+      }
+      const openPath = openEntryPath(seq);
+      if (!statusOf(root, openPath)) return;
+      this.boot.cause = "power-loss";
+      const outcome = recoverOpenEntry(root, openPath, { deviceId: this.#o.deviceId, seq, prevLink: this.#cp.link }, this.#o.signer);
+      switch (outcome.action) {
+        case "empty":
+          return; // no evidence in it; the next entry reuses the name and the sequence number
+        case "foreign":
+        case "unsealed":
+          this.#setAside(openPath, seq, outcome.action === "foreign" ? outcome.reason : "unreadable");
+          return;
+        case "sealed":
+        case "resealed":
+          this.boot.recovered.push({ seq, action: outcome.action, records: outcome.records, droppedBytes: outcome.action === "resealed" ? outcome.droppedBytes : 0 });
+          this.#place(seq, openPath, outcome.seal.link, outcome.size);
+          return;
+      }
+    }
+  }
+}
+
+/** Bytes a media record will take on the volume, near enough for the space check. */
+function sizeHint(data: Record<string, unknown>): number {
+  let n = 12 + 32 + 64;
+  for (const v of Object.values(data)) if (v instanceof Uint8Array) n += v.length;
+  return n;
+}

@@ -1,0 +1,117 @@
+// The entry being written: its file, its EntryWriter, and when its bytes are committed.
+//
+// littlefs commits file data only at sync. Each sync costs a metadata commit, and a sync
+// that leaves the file ending inside a block makes the next append copy that block
+// (littlefs #564, #581). So bytes are committed at a littlefs block boundary once half the
+// flush window has passed, and at the latest when the whole window has passed (a slow
+// journal entry may never reach a boundary). A power cut loses at most the window.
+import type { File } from "embedded:storage/files";
+import { EntryWriter, type EntryHeader, type EvidenceRecord, type SealResult, type Signer } from "../evidence";
+import { CtzBoundaries } from "./ctz";
+
+export interface FlushPolicy {
+  /** Longest time written bytes stay uncommitted, ms. */
+  flushMs: number;
+  /** littlefs block size of the volume. */
+  blockSize: number;
+}
+
+export class OpenEntry {
+  readonly path: string;
+  readonly writer: EntryWriter;
+  readonly #file: File;
+  readonly #policy: FlushPolicy;
+  readonly #boundaries: CtzBoundaries;
+  /** Bytes written to the file. */
+  size = 0;
+  /** Bytes committed (synced). */
+  committed = 0;
+  /** Device time of the last commit: no uncommitted byte is older. */
+  committedAt: number;
+  syncs = 0;
+
+  constructor(file: File, path: string, header: EntryHeader, policy: FlushPolicy, now: number) {
+    this.#file = file;
+    this.path = path;
+    this.#policy = policy;
+    this.#boundaries = new CtzBoundaries(policy.blockSize);
+    this.writer = new EntryWriter(header);
+    this.committedAt = now;
+    // The header is committed at once: from here on the entry exists on the volume and a
+    // power cut leaves a recoverable open entry, never a nameless one.
+    this.#write(this.writer.headerBytes);
+    this.commit(now);
+  }
+
+  /** littlefs blocks the file's data occupies so far. */
+  get blocks(): number {
+    if (this.size === 0) return 0;
+    this.#boundaries.boundaryAtOrAfter(this.size);
+    return this.#boundaries.block + 1;
+  }
+
+  get header(): EntryHeader {
+    return this.writer.header;
+  }
+
+  /** Time of a record relative to the entry's start. */
+  timeOf(mono: number): number {
+    return Math.max(0, mono - this.writer.header.monoStart);
+  }
+
+  append(record: EvidenceRecord, now: number): void {
+    const f = this.writer.frame(record);
+    this.#stream([f.frame, f.payload, f.check], now);
+  }
+
+  appendRaw(code: number, payload: Uint8Array, now: number): void {
+    const f = this.writer.frameRaw(code, this.timeOf(now), payload);
+    this.#stream([f.frame, f.payload, f.check], now);
+  }
+
+  /** Commits if the flush window has run out (called on every append and by the store's tick). */
+  tick(now: number): void {
+    if (this.committed < this.size && now - this.committedAt >= this.#policy.flushMs) this.commit(now);
+  }
+
+  commit(now: number): void {
+    this.#file.flush();
+    this.committed = this.size;
+    this.committedAt = now;
+    this.syncs++;
+  }
+
+  /** Seals: the seal is written and committed, the file closed. The caller renames it. */
+  seal(signer: Signer, now: number, flags = 0): SealResult {
+    const seal = this.writer.seal(signer, this.timeOf(now), flags);
+    this.#write(seal.bytes);
+    this.commit(now);
+    this.#file.close();
+    return seal;
+  }
+
+  /** Closes without sealing (the device is going down hard); what was committed stays recoverable. */
+  abandon(): void {
+    this.#file.close();
+  }
+
+  #write(bytes: Uint8Array): void {
+    this.#file.write(bytes, this.size);
+    this.size += bytes.length;
+  }
+
+  #stream(parts: Uint8Array[], now: number): void {
+    for (const part of parts) {
+      let offset = 0;
+      while (offset < part.length) {
+        const boundary = this.#boundaries.boundaryAtOrAfter(this.size + 1);
+        const room = boundary - this.size;
+        const n = Math.min(room, part.length - offset);
+        this.#write(offset === 0 && n === part.length ? part : part.subarray(offset, offset + n));
+        offset += n;
+        if (this.size === boundary && now - this.committedAt >= this.#policy.flushMs / 2) this.commit(now);
+      }
+    }
+    this.tick(now);
+  }
+}
