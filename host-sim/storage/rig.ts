@@ -13,6 +13,7 @@ import { VirtualClock } from '../time/virtual-clock';
 export interface RigOptions {
   deviceId?: string;
   blockCount?: number;
+  /** Seed of the flash's injected faults (the device key depends on the device id only). */
   seed?: number;
   /** Store tuning (flush window, entry span, reserve...). */
   store?: Partial<Omit<StoreOptions, 'root' | 'deviceId' | 'signer' | 'clock' | 'blockSize' | 'blockCount'>>;
@@ -31,7 +32,7 @@ export class StorageRig {
   constructor(options: RigOptions = {}) {
     this.options = options;
     this.deviceId = options.deviceId ?? 'QC-SIM-0001';
-    this.signer = SoftSigner.fromSeed(`${this.deviceId}/${options.seed ?? 1}`);
+    this.signer = SoftSigner.fromSeed(this.deviceId);
     this.nor = new NorFlash({ blockSize: BLOCK_SIZE, blockCount: options.blockCount ?? 256, seed: options.seed ?? 1, ...options.nor });
     this.boot();
   }

@@ -56,7 +56,7 @@ describe('quancheng verify', () => {
 
   describe('bad input: one line, exit 2', () => {
     test('missing path', async () => expectOneLineError(await runCli('verify', '/nonexistent/chain'), /no such file or directory/));
-    test('a file, not a directory', async () => expectOneLineError(await runCli('verify', keyFile), /not a directory of evidence entries/));
+    test('a file that is not an image', async () => expectOneLineError(await runCli('verify', keyFile), /not a whole number of 4096-byte blocks/));
     test('empty directory', async () => expectOneLineError(await runCli('verify', tempDir('empty')), /no evidence entries/));
     test('unknown flag', async () => expectOneLineError(await runCli('verify', dir, '--fast'), /unknown option --fast/));
     test('missing PATH', async () => expectOneLineError(await runCli('verify'), /missing PATH/));

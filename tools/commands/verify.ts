@@ -1,5 +1,6 @@
 // quancheng verify PATH [--device-key FILE] [--expect-head SEQ:HASH] [--json]
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { imageEntryFiles } from '../image';
 import { verifyChain, VerifyInputError, type VerifyOptions, type VerifyReport } from '../../firmware/core/evidence';
 import { parseArgs } from '../args';
 import { nodeChecker, parsePublicKeyFile } from '../crypto/node-checker';
@@ -8,7 +9,15 @@ import { EXIT_OK, EXIT_PROBLEM, UsageError } from '../errors';
 import type { Io } from '../io';
 import { formatReport } from '../report/verify-text';
 
-export const verifyUsage = 'quancheng verify PATH [--device-key FILE] [--expect-head SEQ:HASH] [--json]';
+export const verifyUsage = 'quancheng verify PATH [--device-key FILE] [--expect-head SEQ:HASH] [--json]   (PATH: storage image or directory)';
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
 
 export function parseExpectHead(text: string): { seq: number; link: string } {
   const m = /^(\d{1,10}):([0-9a-fA-F]{16,64})$/.exec(text);
@@ -37,7 +46,8 @@ export function runVerify(argv: readonly string[], io: Io): number {
   if (keyFile !== undefined) options.deviceKey = readDeviceKey(keyFile);
   const head = args.values.get('expect-head');
   if (head !== undefined) options.expectHead = parseExpectHead(head);
-  const files = readEntryDirectory(args.positionals[0]);
+  const path = args.positionals[0];
+  const files = isFile(path) ? imageEntryFiles(path, 'verify') : readEntryDirectory(path);
   let report: VerifyReport;
   try {
     report = verifyChain(files, options);

@@ -82,6 +82,8 @@ export class StorageFullError extends Error {}
 
 /** Blocks littlefs itself needs beyond the files: superblock pair, chain/ and lost/ pairs, the checkpoint. */
 const FIXED_BLOCKS = 8;
+/** Below this many free blocks (64 KB, several frames) storage is full: media is refused. */
+const FULL_BLOCKS = 16;
 /** Each ev/ subdirectory is a metadata pair. */
 const BLOCKS_PER_DIRECTORY = 2;
 
@@ -165,7 +167,7 @@ export class EvidenceStore {
     const usedBlocks = FIXED_BLOCKS + dirs * BLOCKS_PER_DIRECTORY + this.#cp.blocks + openBlocks;
     const usable = this.#o.blockCount - this.#o.reserveBlocks;
     const freeBlocks = Math.max(0, usable - usedBlocks);
-    const level = freeBlocks <= 0 ? "full" : freeBlocks < usable * this.#o.lowFraction ? "low" : "ok";
+    const level = freeBlocks < FULL_BLOCKS ? "full" : freeBlocks < usable * this.#o.lowFraction ? "low" : "ok";
     return { totalBytes: usable * blockSize, usedBytes: usedBlocks * blockSize, freeBytes: freeBlocks * blockSize, level };
   }
 
@@ -203,8 +205,8 @@ export class EvidenceStore {
     }
     const size = sizeHint(data as unknown as Record<string, unknown>);
     const space = this.space();
-    if (space.freeBytes < size + this.#o.blockSize) {
-      this.#noteSpace(space);
+    if (space.level === "full" || space.freeBytes < size + this.#o.blockSize) {
+      this.#noteSpace({ ...space, level: "full" });
       throw new StorageFullError(`storage full: ${space.freeBytes} bytes free, record needs ${size}`);
     }
     entry.append({ type, t: entry.timeOf(now), data } as EvidenceRecord, now);
