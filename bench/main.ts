@@ -6,13 +6,8 @@ import { buildSampleChain } from '../host-sim/evidence/sample-chain';
 import { SoftSigner } from '../host-sim/keys/soft-signer';
 import { nodeChecker } from '../tools/crypto/node-checker';
 
-interface Figure {
-  figure: string;
-  value: number;
-  unit: string;
-  aim: string;
-  method: string;
-}
+import { meetsAim, type Figure } from './figure';
+import { bootScaling, steadyRecording } from './storage';
 
 /** Best time of each function over interleaved runs, so both see the same machine state. */
 function bestOfInterleaved(runs: number, fns: readonly (() => void)[]): number[] {
@@ -55,14 +50,16 @@ function verifyThroughput(): Figure[] {
 }
 
 function main(): void {
-  const figures = [...verifyThroughput()];
+  const figures = [...verifyThroughput(), ...steadyRecording(), ...bootScaling()];
   if (process.argv.includes('--json')) {
     process.stdout.write(JSON.stringify(figures, null, 2) + '\n');
     return;
   }
   for (const f of figures) {
     const v = f.unit === 'ratio' ? f.value.toFixed(3) : f.value.toFixed(1);
-    process.stdout.write(`${f.figure.padEnd(40)} ${v.padStart(10)} ${f.unit.padEnd(6)} ${f.aim.padEnd(7)} ${f.method}\n`);
+    const met = meetsAim(f);
+    const mark = met === undefined ? '  ' : met ? 'ok' : 'NO';
+    process.stdout.write(`${f.figure.padEnd(52)} ${v.padStart(10)} ${f.unit.padEnd(6)} ${f.aim.padEnd(7)} ${mark}  ${f.method}\n`);
   }
 }
 

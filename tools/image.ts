@@ -46,7 +46,7 @@ export function openImage(path: string, command: string): OpenedImage {
 export function imageEntryFiles(path: string, command: string): EntryFile[] {
   const { lfs } = openImage(path, command);
   try {
-    return readVolumeFiles(lfs, (p) => p.startsWith('ev/'));
+    return readVolumeFiles(lfs, (p) => p.startsWith('ev/') || p.startsWith('open/'));
   } catch (e) {
     throw new UsageError(`${command}: ${path}: cannot read the volume's files (${(e as { code?: string }).code ?? (e as Error).message})`);
   }

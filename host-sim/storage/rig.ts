@@ -39,9 +39,17 @@ export class StorageRig {
 
   /** Mounts the volume (formatting a blank flash, as on a new device) and opens the store. */
   boot(): EvidenceStore {
+    this.mount();
+    return this.openStore();
+  }
+
+  mount(): void {
     this.lfs = new Littlefs(storageLfsConfig(this.nor.geometry.blockCount), this.nor);
     if (isBlank(this.nor)) this.lfs.format();
     this.lfs.mount();
+  }
+
+  openStore(): EvidenceStore {
     this.store = EvidenceStore.open({
       root: new LfsDirectory(this.lfs),
       deviceId: this.deviceId,
@@ -61,14 +69,19 @@ export class StorageRig {
 
   /** Power comes back after a cut (or a pull of the battery): same flash, fresh RAM. */
   powerOn(offMs = 5000): EvidenceStore {
+    this.restorePower(offMs);
+    return this.boot();
+  }
+
+  /** Power is back; nothing has run yet. */
+  restorePower(offMs = 5000): void {
     this.nor.disarmPowerCut();
     this.nor.reboot();
     this.clock.reboot(offMs);
-    return this.boot();
   }
 
   /** The chain's entry files as they are on the volume now. */
   entryFiles(): EntryFile[] {
-    return readVolumeFiles(this.lfs, (p) => p.startsWith('ev/'));
+    return readVolumeFiles(this.lfs, (p) => p.startsWith('ev/') || p.startsWith('open/'));
   }
 }

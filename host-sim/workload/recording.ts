@@ -18,13 +18,17 @@ export interface MediaProfile {
   gnssIntervalMs: number;
 }
 
-/** 640×480 at 5 fps (~12 KB JPEG) with 16 kHz mono audio: ~92 KB/s, inside the NOR budget (FACTS). */
+/**
+ * 320×240 at 3 fps (~5 KB JPEG) with 16 kHz mono audio: ~47 KB/s. NOR with 4 KB erases
+ * takes at most ~78 KB/s (FACTS: 45 ms per 4 KB erase, 0.4 ms per 256 B page), and the
+ * flash must stay idle part of the time for bursts (npm run bench measures it).
+ */
 export const DEFAULT_PROFILE: MediaProfile = {
-  name: 'vga-5-16k',
-  frameIntervalMs: 200,
-  frameBytes: 12000,
-  width: 640,
-  height: 480,
+  name: 'qvga-3-16k',
+  frameIntervalMs: 333,
+  frameBytes: 5000,
+  width: 320,
+  height: 240,
   audioChunkMs: 500,
   sampleRate: 16000,
   gnssIntervalMs: 1000,

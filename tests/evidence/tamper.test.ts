@@ -206,7 +206,7 @@ describe('tamper detection', () => {
 
   test('open entries are noted, not judged', () => {
     const files = copyFiles(chain);
-    files.push({ path: 'ev/0000000/0000000099.open', bytes: new Uint8Array(10) });
+    files.push({ path: 'open/0000000099.open', bytes: new Uint8Array(10) });
     const r = verify(files);
     expect(r.ok).toBe(true);
     expect(r.notes.join()).toMatch(/0000000099.open: entry 99 is open/);

@@ -16,7 +16,7 @@ describe('evidence store', () => {
     store.journal('officer', { name: '李明', certificate: '53032419001', unit: 'luoping', assignedBy: 'tech-01' });
     clock.advance(1000);
     store.beginRecording(1);
-    store.journal('record-start', { recording: 1, trigger: 'button', preEventMs: 0, profile: 'vga-5-16k' });
+    store.journal('record-start', { recording: 1, trigger: 'button', preEventMs: 0, profile: 'qvga-3-16k' });
     new RecordingStream().run(store, clock, 5000);
     store.journal('record-stop', { recording: 1, cause: 'officer', durationMs: 5000 });
     store.endRecording();
@@ -27,7 +27,8 @@ describe('evidence store', () => {
     expect(r.entries).toBe(2);
     const genesis = parseEntry(rig.entryFiles()[0].bytes);
     expect(genesis.records.map((s) => s.code)).toEqual([RECORDS['device-key'].code, RECORDS.boot.code, RECORDS.firmware.code, RECORDS.officer.code]);
-    expect(r.compliance.recordings[0]).toMatchObject({ recording: 1, frames: 25, mediaEntries: 1 });
+    // 3 fps: frames at 0, 333, ... 4995 ms.
+    expect(r.compliance.recordings[0]).toMatchObject({ recording: 1, frames: 16, mediaEntries: 1 });
     expect(r.compliance.recordings[0].audioMs).toBe(5000);
     // The layout: entries under ev/, the checkpoint under chain/, nothing open.
     const paths = listVolume(rig.lfs).map((e) => e.path);

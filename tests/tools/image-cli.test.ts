@@ -31,7 +31,7 @@ describe('storage images', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^\s+\d+  chain\/head$/m);
     expect(r.stdout).toMatch(/ev\/0000000\/0000000001\.qce$/m);
-    expect(r.stdout).toMatch(/ev\/0000000\/0000000002\.open$/m);
+    expect(r.stdout).toMatch(/open\/0000000002\.open$/m);
     const j = JSON.parse((await runCli('ls', image, '--json')).stdout);
     expect(j.blocks).toBe(128);
   });

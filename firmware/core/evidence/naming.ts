@@ -1,11 +1,13 @@
-// Where entries live on the volume: ev/<seq div 1000, 7 digits>/<seq, 10 digits>.qce
-// A directory never holds more than 1000 entries, which keeps littlefs directory
-// metadata small; sealed entries end in .qce, the entry being written in .open.
+// Where entries live on the volume: sealed ones at ev/<seq div 100, 7 digits>/<seq, 10
+// digits>.qce, so no directory holds more than 100 entries and a littlefs lookup stays
+// cheap; the entry being written at open/<seq>.open, a directory that holds one file, so
+// boot finds it without looking through the evidence.
 
 export const EVIDENCE_DIR = "ev";
+export const OPEN_DIR = "open";
 export const SEALED_SUFFIX = ".qce";
 export const OPEN_SUFFIX = ".open";
-export const ENTRIES_PER_DIR = 1000;
+export const ENTRIES_PER_DIR = 100;
 
 function pad(n: number, width: number): string {
   return String(n).padStart(width, "0");
@@ -20,7 +22,7 @@ export function entryPath(seq: number): string {
 }
 
 export function openEntryPath(seq: number): string {
-  return `${entryDir(seq)}/${pad(seq, 10)}${OPEN_SUFFIX}`;
+  return `${OPEN_DIR}/${pad(seq, 10)}${OPEN_SUFFIX}`;
 }
 
 /** The sequence number a file name claims, if it is an entry name. */

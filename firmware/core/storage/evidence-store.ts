@@ -9,12 +9,15 @@ import type { Directory } from "embedded:storage/files";
 import {
   EntryKind,
   entryDir,
+  ENTRIES_PER_DIR,
   entryPath,
   EVIDENCE_DIR,
   genesisLink,
   HEADER_FLAG_CLOCK_UNSET,
   NO_SEQ,
+  OPEN_DIR,
   openEntryPath,
+  parseEntryName,
   RECORDS,
   type EvidenceRecord,
   type RecordData,
@@ -50,12 +53,18 @@ export interface StoreOptions {
   maxEntryMs?: number;
   /** ... or after this many bytes. Default 4 MiB. */
   maxEntryBytes?: number;
-  /** A journal entry is sealed this long after it was opened, ms. Default 10000. */
+  /**
+   * A journal entry is sealed this long after it was opened, ms (and whenever a recording
+   * starts or the device shuts down). Default 15 min: its records are committed within the
+   * flush window anyway, and each sealed entry costs at least one 4 KB block.
+   */
   journalSealMs?: number;
   /** Blocks kept free for littlefs's copy-on-write and for sealing and journaling when full. */
   reserveBlocks?: number;
   /** Free space below which storage is reported low, as a fraction of the volume. Default 0.1. */
   lowFraction?: number;
+  /** Commit on littlefs block boundaries (default true; false only to measure the difference). */
+  alignCommits?: boolean;
   /** Firmware identity, journaled at every boot. */
   firmware?: { version: string; build: string };
 }
@@ -101,9 +110,10 @@ export class EvidenceStore {
       flushMs: 1000,
       maxEntryMs: 60000,
       maxEntryBytes: 4 * 1024 * 1024,
-      journalSealMs: 10000,
+      journalSealMs: 15 * 60 * 1000,
       reserveBlocks: Math.max(16, Math.ceil(options.blockCount * 0.03)),
       lowFraction: 0.1,
+      alignCommits: true,
       ...options,
     };
     this.#cp = cp;
@@ -118,6 +128,7 @@ export class EvidenceStore {
     const { root } = options;
     ensureDirectory(root, CHAIN_DIR);
     ensureDirectory(root, EVIDENCE_DIR);
+    ensureDirectory(root, OPEN_DIR);
     // Write before reading: a write completes a cross-directory rename a power cut
     // interrupted, which littlefs otherwise hides from lookups (tests/littlefs/littlefs-quirks).
     replaceFile(root, BOOT_MARKER_PATH, BOOT_MARKER_NEW_PATH, BOOT_MARKER);
@@ -150,6 +161,11 @@ export class EvidenceStore {
     return this.#cp.entries;
   }
 
+  /** Bytes of the sealed entries on the volume. */
+  get bytesStored(): number {
+    return this.#cp.bytes;
+  }
+
   /** The entry being written, if any. */
   get openEntry(): { seq: number; kind: EntryKind; recording: number; bytes: number; committed: number; committedAt: number; syncs: number } | undefined {
     const e = this.#open;
@@ -162,7 +178,7 @@ export class EvidenceStore {
 
   space(): SpaceReport {
     const blockSize = this.#o.blockSize;
-    const dirs = Math.floor(this.#cp.nextSeq / 1000) + 1;
+    const dirs = Math.floor(this.#cp.nextSeq / ENTRIES_PER_DIR) + 1;
     const openBlocks = this.#open ? this.#open.blocks : 0;
     const usedBlocks = FIXED_BLOCKS + dirs * BLOCKS_PER_DIRECTORY + this.#cp.blocks + openBlocks;
     const usable = this.#o.blockCount - this.#o.reserveBlocks;
@@ -247,7 +263,6 @@ export class EvidenceStore {
     const clock = this.#o.clock;
     const wall = clock.wall();
     const mono = clock.mono();
-    ensureDirectory(this.#o.root, entryDir(seq));
     const path = openEntryPath(seq);
     const file = this.#o.root.openFile({ path, mode: "w" });
     const header = {
@@ -261,7 +276,7 @@ export class EvidenceStore {
       monoStart: mono,
       prevLink: this.#cp.link,
     };
-    this.#open = new OpenEntry(file, path, header, { flushMs: this.#o.flushMs, blockSize: this.#o.blockSize }, mono);
+    this.#open = new OpenEntry(file, path, header, { flushMs: this.#o.flushMs, blockSize: this.#o.blockSize, alignToBlocks: this.#o.alignCommits }, mono);
     this.#openKind = kind;
     this.#openRecording = recording;
     return this.#open;
@@ -276,9 +291,12 @@ export class EvidenceStore {
     this.#place(seal.seq, e.path, seal.link, e.size);
   }
 
-  /** A sealed entry file goes to its final name; the checkpoint moves the head past it. */
+  /**
+   * A sealed entry joins the chain: the checkpoint moves the head past it, then the file
+   * moves from open/ to its place under ev/. Boot finishes a move a power cut interrupted
+   * by looking in open/ alone, never through the evidence directories.
+   */
   #place(seq: number, openPath: string, link: Uint8Array, size: number): void {
-    this.#o.root.move(openPath, entryPath(seq));
     this.#cp = {
       ...this.#cp,
       nextSeq: seq + 1,
@@ -288,6 +306,12 @@ export class EvidenceStore {
       blocks: this.#cp.blocks + CtzBoundaries.blocksFor(this.#o.blockSize, size),
     };
     this.#checkpoint();
+    this.#moveIntoPlace(seq, openPath);
+  }
+
+  #moveIntoPlace(seq: number, openPath: string): void {
+    ensureDirectory(this.#o.root, entryDir(seq));
+    this.#o.root.move(openPath, entryPath(seq));
   }
 
   #checkpoint(): void {
@@ -312,41 +336,41 @@ export class EvidenceStore {
     this.boot.setAside.push(`${path} (entry ${seq}) moved to ${aside}: ${reason}`);
   }
 
-  /** Brings the entry at the head into place if a power cut interrupted its seal or rename. */
+  /** Finishes what a power cut interrupted: the move of a sealed entry, the seal of an open one. */
   #recover(): void {
     const root = this.#o.root;
-    for (;;) {
+    const names = [...root.scan(OPEN_DIR)].sort();
+    for (const name of names) {
+      const path = `${OPEN_DIR}/${name}`;
+      const parsed = parseEntryName(path);
       const seq = this.#cp.nextSeq;
-      const sealedPath = entryPath(seq);
-      const sealed = statusOf(root, sealedPath);
-      if (sealed) {
-        // Renamed, but the checkpoint did not follow: take the entry as it is.
-        const outcome = recoverOpenEntry(root, sealedPath, { deviceId: this.#o.deviceId, seq, prevLink: this.#cp.link }, this.#o.signer, true);
-        if (outcome.action !== "sealed") {
-          this.#setAside(sealedPath, seq, `${outcome.action === "foreign" ? outcome.reason : "not sealed"}, yet under a sealed name`);
-          continue;
-        }
-        this.#cp = { ...this.#cp, nextSeq: seq + 1, link: outcome.seal.link, entries: this.#cp.entries + 1, bytes: this.#cp.bytes + outcome.size, blocks: this.#cp.blocks + CtzBoundaries.blocksFor(this.#o.blockSize, outcome.size) };
-        this.boot.recovered.push({ seq, action: "sealed", records: outcome.records, droppedBytes: 0 });
-        this.#checkpoint();
+      if (!parsed || parsed.sealed || parsed.seq > seq) {
+        this.#setAside(path, parsed ? parsed.seq : NO_SEQ, "not the entry the chain continues with");
         continue;
       }
-      const openPath = openEntryPath(seq);
-      if (!statusOf(root, openPath)) return;
+      if (parsed.seq < seq) {
+        // Sealed and checkpointed; only its move was cut.
+        const prev = recoverOpenEntry(root, path, { deviceId: this.#o.deviceId, seq: parsed.seq, prevLink: undefined }, this.#o.signer, true);
+        if (prev.action === "sealed") {
+          this.#moveIntoPlace(parsed.seq, path);
+          this.boot.recovered.push({ seq: parsed.seq, action: "sealed", records: prev.records, droppedBytes: 0 });
+        } else this.#setAside(path, parsed.seq, `behind the head but ${prev.action === "foreign" ? prev.reason : "not sealed"}`);
+        continue;
+      }
       this.boot.cause = "power-loss";
-      const outcome = recoverOpenEntry(root, openPath, { deviceId: this.#o.deviceId, seq, prevLink: this.#cp.link }, this.#o.signer);
+      const outcome = recoverOpenEntry(root, path, { deviceId: this.#o.deviceId, seq, prevLink: this.#cp.link }, this.#o.signer);
       switch (outcome.action) {
         case "empty":
-          return; // no evidence in it; the next entry reuses the name and the sequence number
+          break; // no evidence in it; the next entry reuses the name and the sequence number
         case "foreign":
         case "unsealed":
-          this.#setAside(openPath, seq, outcome.action === "foreign" ? outcome.reason : "unreadable");
-          return;
+          this.#setAside(path, seq, outcome.action === "foreign" ? outcome.reason : "unreadable");
+          break;
         case "sealed":
         case "resealed":
           this.boot.recovered.push({ seq, action: outcome.action, records: outcome.records, droppedBytes: outcome.action === "resealed" ? outcome.droppedBytes : 0 });
-          this.#place(seq, openPath, outcome.seal.link, outcome.size);
-          return;
+          this.#place(seq, path, outcome.seal.link, outcome.size);
+          break;
       }
     }
   }

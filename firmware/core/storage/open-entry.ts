@@ -14,6 +14,8 @@ export interface FlushPolicy {
   flushMs: number;
   /** littlefs block size of the volume. */
   blockSize: number;
+  /** Commit where littlefs blocks end (default). Off only to measure what that saves. */
+  alignToBlocks?: boolean;
 }
 
 export class OpenEntry {
@@ -109,7 +111,7 @@ export class OpenEntry {
         const n = Math.min(room, part.length - offset);
         this.#write(offset === 0 && n === part.length ? part : part.subarray(offset, offset + n));
         offset += n;
-        if (this.size === boundary && now - this.committedAt >= this.#policy.flushMs / 2) this.commit(now);
+        if (this.size === boundary && this.#policy.alignToBlocks !== false && now - this.committedAt >= this.#policy.flushMs / 2) this.commit(now);
       }
     }
     this.tick(now);

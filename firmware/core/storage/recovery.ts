@@ -41,7 +41,8 @@ export type RecoveryOutcome =
 export interface Expected {
   deviceId: string;
   seq: number;
-  prevLink: Uint8Array;
+  /** The link the entry must continue; undefined when it is already behind the head (its seal is checked, not its place). */
+  prevLink: Uint8Array | undefined;
 }
 
 function hashRange(file: File, from: number, to: number, sink: { write(b: Uint8Array): void }): void {
@@ -111,7 +112,7 @@ export function recoverOpenEntry(dir: Directory, path: string, expected: Expecte
       if (e instanceof FormatError) return { action: "foreign", reason: `unreadable header: ${e.message}` };
       throw e;
     }
-    if (header.deviceId !== expected.deviceId || header.seq !== expected.seq || !bytesEqual(header.prevLink, expected.prevLink))
+    if (header.deviceId !== expected.deviceId || header.seq !== expected.seq || (expected.prevLink && !bytesEqual(header.prevLink, expected.prevLink)))
       return { action: "foreign", reason: `header (device ${header.deviceId}, seq ${header.seq}) does not continue the chain at ${expected.seq}` };
 
     const sealed = existingSeal(file, header, headerBytes, size, signer);
