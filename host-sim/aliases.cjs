@@ -3,4 +3,6 @@
 module.exports = {
   crypt: 'host-sim/crypt/digest.ts',
   'embedded:storage/files': 'host-sim/files/module.ts',
+  timer: 'host-sim/time/timer-module.ts',
+  time: 'host-sim/time/time-module.ts',
 };

@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
 
 const root = join(__dirname, '..');
 const DEVICE_SPECIFIERS = [/^embedded:/, /^crypt$/, /^timer$/, /^time$/, /^mc\/config$/];
-const FORBIDDEN = /\b(Buffer|process|console|require|setTimeout|setInterval|structuredClone|globalThis\.crypto)\b|\.toSorted\(|Promise\.withResolvers/;
+const FORBIDDEN = /\b(Buffer|process|console|require|setTimeout|setInterval|structuredClone|globalThis\.crypto)\b|\.toSorted\(|Promise\.withResolvers|Date\.now\(|new Date\(\)|Math\.random\(/;
 
 function sources(dir: string): string[] {
   const out: string[] = [];
