@@ -25,7 +25,8 @@ export interface Vectors {
   keyId: string;
   genesisLink: string;
   entries: { path: string; size: number; fileSha256: string; seq: number; entryHash: string; link: string; signature: string }[];
-  records: { type: string; code: string; t: number; framed: string }[];
+  /** One framed record of every type, with its decoded fields (byte fields as hex). */
+  records: { type: string; code: string; t: number; fields: Record<string, string | number>; framed: string }[];
 }
 
 export function vectorChain(): EntryFile[] {
@@ -68,6 +69,7 @@ export function makeVectors(): Vectors {
       type: r.type,
       code: '0x' + RECORDS[r.type].code.toString(16).padStart(4, '0'),
       t: r.t,
+      fields: Object.fromEntries(Object.entries(r.data).map(([k, v]) => [k, v instanceof Uint8Array ? toHex(v) : (v as string | number)])),
       framed: toHex(joinRecord(w.frame(r))),
     })),
   };
