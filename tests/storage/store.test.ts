@@ -88,3 +88,19 @@ describe('evidence store', () => {
     expect(names.filter((n) => /delete|remove|erase|truncate|rewrite|format/i.test(n))).toEqual([]);
   });
 });
+
+test('a recording can start before its button press: pre-event media keep their capture times', () => {
+  const rig = new StorageRig();
+  const { store, clock } = rig;
+  clock.advance(40_000);
+  const pressedAt = clock.mono();
+  store.beginRecording(1, pressedAt - 30_000);
+  // Frames captured 30 s and 10 s before the press, then one now.
+  for (const at of [pressedAt - 30_000, pressedAt - 10_000, pressedAt]) store.media('video-frame', { frame: 0, width: 320, height: 240, format: 'jpeg', image: new Uint8Array(100) }, at);
+  store.endRecording();
+  const files = rig.entryFiles().filter((f) => f.path.endsWith('.qce'));
+  const e = parseEntry(files[files.length - 1].bytes);
+  expect(e.header.monoStart).toBe(pressedAt - 30_000);
+  expect(e.header.wallStart).toBe(rig.clock.wall()! - 30_000);
+  expect(e.records.map((r) => r.t)).toEqual([0, 20_000, 30_000]);
+});

@@ -199,11 +199,15 @@ export class EvidenceStore {
     entry.append({ type, t: entry.timeOf(now), data } as EvidenceRecord, now);
   }
 
-  /** Starts a recording: the open journal entry is sealed, a media entry opened. */
-  beginRecording(recording: number): void {
+  /**
+   * Starts a recording: the open journal entry is sealed, a media entry opened. `since`
+   * (device ms, not after now) starts the entry earlier, so the pre-event buffer's
+   * frames keep their own capture times.
+   */
+  beginRecording(recording: number, since?: number): void {
     if (this.#openKind === EntryKind.Media) throw new Error(`recording ${this.#openRecording} is still open`);
     if (this.#open) this.#sealOpen();
-    this.#begin(EntryKind.Media, recording);
+    this.#begin(EntryKind.Media, recording, since);
   }
 
   /**
@@ -211,7 +215,7 @@ export class EvidenceStore {
    * nothing, when it would eat into the reserve: the caller then journals the
    * interruption (reason storage full) and ends the recording, which the reserve allows.
    */
-  media<N extends "video-frame" | "audio-chunk" | "gnss-fix">(type: N, data: RecordData<N>): void {
+  media<N extends "video-frame" | "audio-chunk" | "gnss-fix">(type: N, data: RecordData<N>, capturedAt?: number): void {
     if (this.#openKind !== EntryKind.Media) throw new Error("no recording open");
     const now = this.#o.clock.mono();
     let entry = this.#open!;
@@ -225,7 +229,7 @@ export class EvidenceStore {
       this.#noteSpace({ ...space, level: "full" });
       throw new StorageFullError(`storage full: ${space.freeBytes} bytes free, record needs ${size}`);
     }
-    entry.append({ type, t: entry.timeOf(now), data } as EvidenceRecord, now);
+    entry.append({ type, t: entry.timeOf(capturedAt ?? now), data } as EvidenceRecord, now);
     this.#noteSpace(this.space());
   }
 
@@ -258,11 +262,13 @@ export class EvidenceStore {
 
   // ---- internals
 
-  #begin(kind: EntryKind, recording: number): OpenEntry {
+  #begin(kind: EntryKind, recording: number, since?: number): OpenEntry {
     const seq = this.#cp.nextSeq;
     const clock = this.#o.clock;
-    const wall = clock.wall();
-    const mono = clock.mono();
+    const now = clock.mono();
+    const mono = since === undefined ? now : Math.min(since, now);
+    const nowWall = clock.wall();
+    const wall = nowWall === undefined ? undefined : nowWall - (now - mono);
     const path = openEntryPath(seq);
     const file = this.#o.root.openFile({ path, mode: "w" });
     const header = {
@@ -276,7 +282,7 @@ export class EvidenceStore {
       monoStart: mono,
       prevLink: this.#cp.link,
     };
-    this.#open = new OpenEntry(file, path, header, { flushMs: this.#o.flushMs, blockSize: this.#o.blockSize, alignToBlocks: this.#o.alignCommits }, mono);
+    this.#open = new OpenEntry(file, path, header, { flushMs: this.#o.flushMs, blockSize: this.#o.blockSize, alignToBlocks: this.#o.alignCommits }, now);
     this.#openKind = kind;
     this.#openRecording = recording;
     return this.#open;
