@@ -17,6 +17,8 @@ interface Entry extends TimerHandle {
 
 export class Scheduler {
   readonly clock: VirtualClock;
+  /** The device's system clock as Time.set last set it (the world's time is clock.wall()). */
+  systemClock: { mono: number; wall: number } | undefined;
   #timers = new Map<number, Entry>();
   #nextId = 1;
   #order = 0;

@@ -10,9 +10,14 @@ const Time = {
   delta(start: number, end?: number): number {
     return ((end ?? this.ticks) - start) | 0;
   },
-  /** Sets the system (wall) clock, seconds since 1970. */
+  /**
+   * Sets the device's system clock, seconds since 1970. It moves only the device's own
+   * notion of the time (kept on the scheduler), never the simulated world's time that
+   * the RTC and GNSS models count from.
+   */
   set(seconds: number): void {
-    currentBoard().scheduler.clock.setWall(seconds * 1000);
+    const s = currentBoard().scheduler;
+    s.systemClock = { mono: s.now(), wall: seconds * 1000 };
   },
   timezone: 0,
   dst: 0,

@@ -1,11 +1,16 @@
-// Virtual time for the simulator: nothing waits, everything is replayable.
+// Virtual time for the simulator: nothing waits, everything is replayable. `mono` is the
+// device's time since boot; `wall` is the true time of the simulated world (what an RTC
+// model counts from), not a clock the device can set.
+export const DEFAULT_WORLD_START = Date.UTC(2026, 10, 26, 1, 0, 0);
+
 export class VirtualClock {
   #mono = 0;
-  /** Wall-clock ms at mono 0, or undefined while the RTC has no valid time. */
+  /** World time at mono 0, or undefined for a world without a time (tests of unset clocks). */
   #wallAtZero: number | undefined;
 
-  constructor(wallAtZero: number | undefined = Date.UTC(2026, 10, 26, 1, 0, 0)) {
-    this.#wallAtZero = wallAtZero;
+  /** `null` starts without a wall time. */
+  constructor(wallAtZero: number | null = DEFAULT_WORLD_START) {
+    this.#wallAtZero = wallAtZero ?? undefined;
   }
 
   mono(): number {

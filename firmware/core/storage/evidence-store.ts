@@ -73,8 +73,8 @@ export interface StoreOptions {
 export interface BootReport {
   cause: "cold" | "power-loss";
   bootCount: number;
-  /** Entries whose rename or seal a power cut interrupted, now in place. */
-  recovered: { seq: number; action: RecoveryOutcome["action"]; records: number; droppedBytes: number }[];
+  /** Entries whose rename or seal a power cut interrupted, now in place; `recording` is nonzero for a recording's media entry. */
+  recovered: { seq: number; action: RecoveryOutcome["action"]; records: number; droppedBytes: number; kind: EntryKind; recording: number }[];
   /** Open entries that did not continue the chain, kept under lost/. */
   setAside: string[];
 }
@@ -359,7 +359,7 @@ export class EvidenceStore {
         const prev = recoverOpenEntry(root, path, { deviceId: this.#o.deviceId, seq: parsed.seq, prevLink: undefined }, this.#o.signer, true);
         if (prev.action === "sealed") {
           this.#moveIntoPlace(parsed.seq, path);
-          this.boot.recovered.push({ seq: parsed.seq, action: "sealed", records: prev.records, droppedBytes: 0 });
+          this.boot.recovered.push({ seq: parsed.seq, action: "sealed", records: prev.records, droppedBytes: 0, kind: prev.header.kind, recording: prev.header.recording });
         } else this.#setAside(path, parsed.seq, `behind the head but ${prev.action === "foreign" ? prev.reason : "not sealed"}`);
         continue;
       }
@@ -374,7 +374,7 @@ export class EvidenceStore {
           break;
         case "sealed":
         case "resealed":
-          this.boot.recovered.push({ seq, action: outcome.action, records: outcome.records, droppedBytes: outcome.action === "resealed" ? outcome.droppedBytes : 0 });
+          this.boot.recovered.push({ seq, action: outcome.action, records: outcome.records, droppedBytes: outcome.action === "resealed" ? outcome.droppedBytes : 0, kind: outcome.header.kind, recording: outcome.header.recording });
           this.#place(seq, path, outcome.seal.link, outcome.size);
           break;
       }

@@ -30,9 +30,9 @@ export type RecoveryOutcome =
   /** Nothing was committed past (or into) the header: the file holds no evidence. */
   | { action: "empty" }
   /** The entry had been sealed; only its rename was missing. */
-  | { action: "sealed"; seal: SealResult; size: number; records: number }
+  | { action: "sealed"; seal: SealResult; size: number; records: number; header: EntryHeader }
   /** Intact records kept and sealed as recovered. */
-  | { action: "resealed"; seal: SealResult; size: number; records: number; droppedBytes: number }
+  | { action: "resealed"; seal: SealResult; size: number; records: number; droppedBytes: number; header: EntryHeader }
   /** Its header does not continue the chain: kept aside, untouched. */
   | { action: "foreign"; reason: string }
   /** Not sealed, and the caller asked only to check (a file already under a sealed name). */
@@ -116,7 +116,7 @@ export function recoverOpenEntry(dir: Directory, path: string, expected: Expecte
       return { action: "foreign", reason: `header (device ${header.deviceId}, seq ${header.seq}) does not continue the chain at ${expected.seq}` };
 
     const sealed = existingSeal(file, header, headerBytes, size, signer);
-    if (sealed) return { action: "sealed", seal: sealed.seal, size, records: sealed.records };
+    if (sealed) return { action: "sealed", seal: sealed.seal, size, records: sealed.records, header };
     if (checkOnly) return { action: "unsealed" };
 
     const { records, end, lastT } = scanRecords(file, size);
@@ -128,7 +128,7 @@ export function recoverOpenEntry(dir: Directory, path: string, expected: Expecte
     if (end < size) file.setSize(end);
     file.write(seal.bytes, end);
     file.flush();
-    return { action: "resealed", seal, size: end + seal.bytes.length, records, droppedBytes: size - end };
+    return { action: "resealed", seal, size: end + seal.bytes.length, records, droppedBytes: size - end, header };
   } finally {
     file.close();
   }
