@@ -20,7 +20,7 @@ export interface SerialPart {
 /** Whatever drives or is driven by a digital pin. */
 export interface DigitalPart {
   /** The level the part puts on the pin (inputs); undefined when it does not drive it. */
-  level?(): number;
+  level?(): number | undefined;
   /** The level the device drives (outputs). */
   driven?(value: number, atMs: number): void;
   /** The part tells the pin its level changed (a button); the Digital class subscribes. */
