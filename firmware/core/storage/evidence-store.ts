@@ -167,9 +167,9 @@ export class EvidenceStore {
   }
 
   /** The entry being written, if any. */
-  get openEntry(): { seq: number; kind: EntryKind; recording: number; bytes: number; committed: number; committedAt: number; syncs: number } | undefined {
+  get openEntry(): { seq: number; kind: EntryKind; recording: number; monoStart: number; bytes: number; committed: number; committedAt: number; syncs: number } | undefined {
     const e = this.#open;
-    return e && { seq: e.header.seq, kind: this.#openKind!, recording: this.#openRecording, bytes: e.size, committed: e.committed, committedAt: e.committedAt, syncs: e.syncs };
+    return e && { seq: e.header.seq, kind: this.#openKind!, recording: this.#openRecording, monoStart: e.header.monoStart, bytes: e.size, committed: e.committed, committedAt: e.committedAt, syncs: e.syncs };
   }
 
   get recording(): number {
