@@ -7,8 +7,10 @@ cd "$(dirname "$0")/.."
 [ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"
 
 need_apt=()
-# bindgen (littlefs2-sys, the littlefs binding's build) needs libclang.
+# bindgen (littlefs2-sys, the littlefs binding's build) needs libclang;
+# espeak-ng speaks the statutory notice (resources/build-clips.mjs).
 dpkg -s libclang-dev >/dev/null 2>&1 || need_apt+=(libclang-dev clang)
+dpkg -s espeak-ng >/dev/null 2>&1 || need_apt+=(espeak-ng)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== system packages: ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
