@@ -54,6 +54,12 @@ export class SimBoard {
   readonly digital = new Map<number, DigitalPart>();
   readonly analog = new Map<number, AnalogPart>();
   camera: CameraPart | undefined;
+  /**
+   * ms between sensor frames (the OV2640 gives 25 fps, 40 ms). A long simulation may run
+   * the sensor at the rate the firmware keeps, to spare the host encoding frames that
+   * would be dropped anyway.
+   */
+  cameraFrameInterval: number | undefined;
   microphone: MicrophonePart | undefined;
   speaker: SpeakerPart | undefined;
 

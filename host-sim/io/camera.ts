@@ -75,7 +75,7 @@ export default class Camera {
     this.#width = width;
     this.#height = height;
     this.#format = checkFormat(options.format ?? 'buffer');
-    this.#interval = options.frameInterval ?? 40;
+    this.#interval = options.frameInterval ?? this.#board.cameraFrameInterval ?? 40;
     if (!(this.#interval > 0)) throw new RangeError('frameInterval must be > 0');
     this.#quality = options.quality ?? 12;
     this.#onReadable = options.onReadable;

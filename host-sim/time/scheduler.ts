@@ -62,6 +62,12 @@ export class Scheduler {
     return best?.due;
   }
 
+  /** Forgets every timer (the device lost power: its RAM is gone). */
+  clearAll(): void {
+    for (const e of this.#timers.values()) e.live = false;
+    this.#timers.clear();
+  }
+
   get pending(): number {
     return this.#timers.size;
   }

@@ -1,0 +1,175 @@
+// The body camera: drivers built from the board's wiring (hal/board.ts), the evidence
+// store on the Files volume, and the recorder in between. The device and the simulator
+// both start here; they differ only in what `DeviceEnv` hands in (on the device: the
+// secure element's signer and the clips from flash resources).
+import Analog from "embedded:io/analog";
+import Digital from "embedded:io/digital";
+import I2C from "embedded:io/i2c";
+import type { Directory } from "embedded:storage/files";
+import Timer from "timer";
+import { BOARD } from "../hal/board";
+import { Buttons } from "../hal/controls/buttons";
+import { Indicators } from "../hal/controls/indicators";
+import { CameraCapture } from "../hal/media/camera-capture";
+import { clipDurationMs, clipSha256, type Clip } from "../hal/media/clip";
+import { MicrophoneCapture } from "../hal/media/microphone-capture";
+import { PromptPlayer } from "../hal/media/prompt-player";
+import { BatteryMonitor } from "../hal/power/battery";
+import Pcf8563 from "../hal/rtc/pcf8563";
+import type { I2cIoClass } from "../hal/rtc/i2c-io";
+import type { Signer } from "./core/evidence";
+import { CHINA_2026, WorkingDays, type WorkCalendar } from "./core/policy/calendar";
+import type { ClipName, FeedbackPort, PromptPort } from "./core/recorder/ports";
+import { Recorder } from "./core/recorder/recorder";
+import { EvidenceStore } from "./core/storage";
+import { DeviceClock } from "./device-clock";
+
+export const FIRMWARE_VERSION = "0.1.0";
+
+/** The media profile: what fits the NOR flash budget (docs/STORAGE.md, npm run bench). */
+export const MEDIA_PROFILE = { name: "qvga-3-16k", width: 320, height: 240, fps: 3, sampleRate: 16000, audioChunkMs: 500 } as const;
+
+export interface DeviceEnv {
+  root: Directory;
+  signer: Signer;
+  clips: Record<"notice" | "explain", Clip>;
+  deviceId: string;
+  /** Storage partition size in 4 KB blocks. */
+  blockCount: number;
+  preEventMs: number;
+  build: string;
+  calendar?: WorkCalendar;
+}
+
+export interface RunningDevice {
+  recorder: Recorder;
+  store: EvidenceStore;
+  clock: DeviceClock;
+  battery: BatteryMonitor;
+  /** Stops capture and timers (an orderly power-down seals everything first). */
+  shutdown(): void;
+}
+
+function promptPort(clips: DeviceEnv["clips"]): PromptPort {
+  let done: ((ok: boolean) => void) | undefined;
+  const player = new PromptPlayer({
+    onDone() {
+      const d = done;
+      done = undefined;
+      d?.(true);
+    },
+    onFailed() {
+      const d = done;
+      done = undefined;
+      d?.(false);
+    },
+  });
+  const clipOf = (name: ClipName): Clip => (name === "notice" ? clips.notice : clips.explain);
+  const hashes = { notice: new Uint8Array(clipSha256(clips.notice)), explain: new Uint8Array(clipSha256(clips.explain)) };
+  return {
+    clipHash: (name) => (name === "notice" ? hashes.notice : hashes.explain),
+    clipMs: (name) => Math.round(clipDurationMs(clipOf(name))),
+    play(name, whenDone) {
+      if (player.playing) player.cancel();
+      done = whenDone;
+      player.play(clipOf(name));
+    },
+  };
+}
+
+function feedbackPort(indicators: Indicators): FeedbackPort {
+  return {
+    show(state) {
+      indicators.state(state === "recording" ? "recording" : "standby");
+      indicators.warning(state === "interrupted");
+    },
+    signal(kind) {
+      if (kind === "confirm") indicators.confirm();
+      else if (kind === "refused") indicators.refused();
+      else if (kind === "critical") indicators.critical();
+      else indicators.prompt();
+    },
+  };
+}
+
+export function startDevice(env: DeviceEnv): RunningDevice {
+  // @moddable/typings' I2C omits close(), which Moddable's class has (ECMA-419 base pattern).
+  const rtc = new Pcf8563({ clock: { io: I2C as unknown as I2cIoClass, data: BOARD.i2c.data, clock: BOARD.i2c.clock, hz: BOARD.i2c.hz, port: BOARD.i2c.port, address: BOARD.rtc.address } });
+  const clock = new DeviceClock(rtc);
+  const store = EvidenceStore.open({
+    root: env.root,
+    deviceId: env.deviceId,
+    signer: env.signer,
+    clock,
+    blockSize: 4096,
+    blockCount: env.blockCount,
+    firmware: { version: FIRMWARE_VERSION, build: env.build },
+  });
+  if (clock.wall() === undefined) store.journal("time-set", { oldTime: 0, newTime: 0, source: "rtc" });
+
+  const indicators = new Indicators({ Digital, led: BOARD.led, vibration: BOARD.vibration });
+  const recorder = new Recorder({
+    store,
+    root: env.root,
+    clock,
+    prompts: promptPort(env.clips),
+    feedback: feedbackPort(indicators),
+    calendar: new WorkingDays(env.calendar ?? CHINA_2026),
+    profile: MEDIA_PROFILE.name,
+    preEventMs: env.preEventMs,
+  });
+
+  const buttons = new Buttons({
+    Digital,
+    pins: BOARD.buttons,
+    onPress: (b) => recorder.press(b === "record" ? "record-short" : "mark-short"),
+    onLongPress: (b) => recorder.press(b === "record" ? "record-long" : "mark-long"),
+    onCombo: () => recorder.press("both"),
+  });
+
+  const battery = new BatteryMonitor({
+    Analog,
+    pin: BOARD.battery.pin,
+    dividerRatio: BOARD.battery.dividerRatio,
+    onLow: (r) => store.journal("battery-low", { millivolts: r.millivolts, percent: Math.round(r.percent), level: "low" }),
+    onCritical: (r) => {
+      store.journal("battery-low", { millivolts: r.millivolts, percent: Math.round(r.percent), level: "critical" });
+      recorder.interrupt("low-battery", `battery ${Math.round(r.percent)} %`);
+    },
+  });
+
+  const camera = new CameraCapture({
+    width: MEDIA_PROFILE.width,
+    height: MEDIA_PROFILE.height,
+    rate: MEDIA_PROFILE.fps,
+    // The frame buffer goes back to the camera after this call: keep a copy.
+    onFrame: (f) => recorder.frame(f.number, MEDIA_PROFILE.width, MEDIA_PROFILE.height, new Uint8Array(f.jpeg.slice(0)), clock.mono()),
+    onFault: (reason) => recorder.interrupt("device-fault", `camera: ${reason}`),
+  });
+  const microphone = new MicrophoneCapture({
+    sampleRate: MEDIA_PROFILE.sampleRate,
+    chunkMs: MEDIA_PROFILE.audioChunkMs,
+    onChunk: (c) => recorder.audio(c.firstSample, MEDIA_PROFILE.sampleRate, new Uint8Array(c.samples.slice(0)), clock.mono()),
+    onFault: (reason) => recorder.interrupt("device-fault", `microphone: ${reason}`),
+  });
+  camera.start();
+  microphone.start();
+  const ticker = Timer.repeat(() => recorder.tick(), 250);
+
+  return {
+    recorder,
+    store,
+    clock,
+    battery,
+    shutdown() {
+      Timer.clear(ticker);
+      camera.close();
+      microphone.close();
+      buttons.close();
+      battery.close();
+      recorder.shutdown();
+      indicators.close();
+      rtc.close();
+    },
+  };
+}

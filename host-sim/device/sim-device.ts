@@ -1,0 +1,149 @@
+// A whole simulated body camera: the board with every part on its bus or pin, the NOR
+// storage partition with littlefs, and the firmware (firmware/main.ts) running on them in
+// virtual time. Power can be cut at any moment; the parts that have their own supply (the
+// RTC's backup cell, the flash's contents) keep their state, RAM does not.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Clip } from '../../hal/media/clip';
+import { BOARD } from '../../hal/board';
+import { startDevice, type RunningDevice } from '../../firmware/main';
+import { useBoard } from '../board/current';
+import { SimBoard } from '../board/sim-board';
+import { useVolume } from '../files/module';
+import { LfsDirectory } from '../files/lfs-directory';
+import { NorFlash } from '../flash/nor';
+import { BLOCK_SIZE, isBlank, storageLfsConfig } from '../flash/storage-volume';
+import { SoftSigner } from '../keys/soft-signer';
+import { Littlefs } from '../littlefs/index';
+import { BatteryModel } from '../models/battery';
+import { ButtonModel } from '../models/button';
+import { SceneCamera } from '../models/camera';
+import { IndicatorRecorder } from '../models/indicator';
+import { AmbientMicrophone } from '../models/microphone';
+import { Pcf8563 } from '../models/pcf8563';
+import { RecordingSpeaker } from '../models/speaker';
+import { Scheduler } from '../time/scheduler';
+import { VirtualClock } from '../time/virtual-clock';
+
+export interface SimDeviceOptions {
+  deviceId: string;
+  blockCount: number;
+  preEventMs: number;
+  /** World time at power-on, ms since 1970. */
+  start: number;
+  seed: number;
+  /** The RTC's backup cell was flat: the device starts with no valid time. */
+  rtcLost?: boolean;
+  /** Cut power at this flash operation (counted from power-on). */
+  cutAtOp?: number;
+}
+
+/** The spoken clips, built by resources/build-clips.mjs at install. */
+export function loadClips(dir = join(__dirname, '..', '..', 'resources')): Record<'notice' | 'explain', Clip> {
+  const meta = JSON.parse(readFileSync(join(dir, 'clips.json'), 'utf8')) as { sampleRate: number; clips: Record<string, { file: string }> };
+  const clip = (name: 'notice' | 'explain'): Clip => {
+    const b = readFileSync(join(dir, meta.clips[name].file));
+    return { samples: b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer, sampleRate: meta.sampleRate };
+  };
+  return { notice: clip('notice'), explain: clip('explain') };
+}
+
+export class SimDevice {
+  readonly options: SimDeviceOptions;
+  readonly scheduler: Scheduler;
+  readonly board: SimBoard;
+  readonly nor: NorFlash;
+  readonly signer: SoftSigner;
+  readonly rtc: Pcf8563;
+  readonly buttons: { record: ButtonModel; mark: ButtonModel };
+  readonly led = new IndicatorRecorder({ activeLow: BOARD.led.activeLow });
+  readonly vibration = new IndicatorRecorder();
+  readonly battery: BatteryModel;
+  readonly camera: SceneCamera;
+  readonly microphone: AmbientMicrophone;
+  readonly speaker = new RecordingSpeaker();
+  readonly clips = loadClips();
+  lfs: Littlefs | undefined;
+  firmware: RunningDevice | undefined;
+  powerCuts = 0;
+
+  constructor(options: SimDeviceOptions) {
+    this.options = options;
+    this.scheduler = new Scheduler(new VirtualClock(options.start));
+    this.board = new SimBoard(this.scheduler);
+    // The sensor runs at the rate the firmware keeps (see SimBoard.cameraFrameInterval).
+    this.board.cameraFrameInterval = 1000 / 3;
+    useBoard(this.board);
+    this.signer = SoftSigner.fromSeed(options.deviceId);
+    this.nor = new NorFlash({ blockSize: BLOCK_SIZE, blockCount: options.blockCount, seed: options.seed });
+    this.rtc = new Pcf8563({ scheduler: this.scheduler, valid: !options.rtcLost, driftPpm: 12 });
+    this.board.attachI2c(BOARD.i2c.port, BOARD.rtc.address, this.rtc);
+    this.buttons = {
+      record: new ButtonModel(this.scheduler, { seed: options.seed * 31 + 1 }),
+      mark: new ButtonModel(this.scheduler, { seed: options.seed * 31 + 2 }),
+    };
+    this.board.attachDigital(BOARD.buttons.record, this.buttons.record);
+    this.board.attachDigital(BOARD.buttons.mark, this.buttons.mark);
+    this.board.attachDigital(BOARD.led.pin, this.led);
+    this.board.attachDigital(BOARD.vibration.pin, this.vibration);
+    this.battery = new BatteryModel(this.scheduler, { capacityMah: 3000, charge: 1, drawMa: 250, dividerRatio: BOARD.battery.dividerRatio });
+    this.board.attachAnalog(BOARD.battery.pin, this.battery);
+    this.camera = new SceneCamera({ seed: options.seed });
+    this.board.camera = this.camera;
+    this.microphone = new AmbientMicrophone({ seed: options.seed, hears: this.speaker });
+    this.board.microphone = this.microphone;
+    this.board.speaker = this.speaker;
+    if (options.cutAtOp !== undefined) this.nor.armPowerCut({ atOp: options.cutAtOp, torn: true, seed: options.seed });
+  }
+
+  /** Power on: mount the volume (formatting a blank flash) and start the firmware. */
+  powerOn(): RunningDevice {
+    useBoard(this.board);
+    const lfs = new Littlefs(storageLfsConfig(this.options.blockCount), this.nor);
+    if (isBlank(this.nor)) lfs.format();
+    lfs.mount();
+    this.lfs = lfs;
+    useVolume(lfs);
+    this.firmware = startDevice({
+      root: new LfsDirectory(lfs),
+      signer: this.signer,
+      clips: this.clips,
+      deviceId: this.options.deviceId,
+      blockCount: this.options.blockCount,
+      preEventMs: this.options.preEventMs,
+      build: 'host-sim',
+    });
+    return this.firmware;
+  }
+
+  /** Power is gone: RAM and timers are lost; flash and the RTC's backup keep theirs. */
+  cutPower(): void {
+    this.powerCuts++;
+    this.nor.cutPower();
+    this.scheduler.clearAll();
+    this.firmware = undefined;
+    this.lfs = undefined;
+    useVolume(undefined);
+    this.nor.disarmPowerCut();
+    this.nor.reboot();
+  }
+
+  /** Orderly power-down: the firmware seals everything. */
+  switchOff(): void {
+    this.firmware?.shutdown();
+    this.scheduler.clearAll();
+    this.firmware = undefined;
+  }
+
+  runUntil(t: number): void {
+    this.scheduler.runUntil(t);
+  }
+
+  press(button: 'record' | 'mark' | 'both', holdMs: number): void {
+    const at = this.scheduler.now();
+    if (button === 'both') {
+      this.buttons.record.press(at, holdMs);
+      this.buttons.mark.press(at + 20, holdMs);
+    } else this.buttons[button].press(at, holdMs);
+  }
+}
