@@ -26,8 +26,11 @@ import { DeviceClock } from "./device-clock";
 
 export const FIRMWARE_VERSION = "0.1.0";
 
-/** The media profile: what fits the NOR flash budget (docs/STORAGE.md, npm run bench). */
-export const MEDIA_PROFILE = { name: "qvga-3-16k", width: 320, height: 240, fps: 3, sampleRate: 16000, audioChunkMs: 500 } as const;
+/**
+ * The media profile: what fits the NOR flash budget (docs/STORAGE.md, npm run bench):
+ * QVGA JPEG at 3 fps, esp32-camera quality 30 (~5 KB a frame), 16 kHz mono audio: ~48 KB/s.
+ */
+export const MEDIA_PROFILE = { name: "qvga-3-16k", width: 320, height: 240, fps: 3, jpegQuality: 30, sampleRate: 16000, audioChunkMs: 500 } as const;
 
 export interface DeviceEnv {
   root: Directory;

@@ -1,5 +1,6 @@
 // The quancheng command line: dispatches to commands, maps errors to exit codes (DESIGN §6).
 import { extractUsage, lsUsage, runExtract, runLs } from './commands/image-cmds';
+import { runSim, simUsage } from './commands/sim';
 import { runVerify, verifyUsage } from './commands/verify';
 import { EXIT_BAD_INPUT, EXIT_OK, UsageError } from './errors';
 import { processIo, type Io } from './io';
@@ -7,6 +8,7 @@ import { processIo, type Io } from './io';
 type Command = { usage: string; summary: string; run: (argv: readonly string[], io: Io) => number | Promise<number> };
 
 const COMMANDS: Record<string, Command> = {
+  sim: { usage: simUsage, summary: 'run a scenario on the simulated body camera; writes flash.img and report.json', run: runSim },
   verify: { usage: verifyUsage, summary: 'check an evidence chain (image or directory): hashes, links, signatures, compliance', run: runVerify },
   ls: { usage: lsUsage, summary: 'list the files of a storage partition image', run: runLs },
   extract: { usage: extractUsage, summary: 'copy the files of a storage partition image into a new directory', run: runExtract },

@@ -60,6 +60,8 @@ export class SimBoard {
    * would be dropped anyway.
    */
   cameraFrameInterval: number | undefined;
+  /** esp32-camera jpeg_quality the device build sets (manifest defines.camera.jpeg_quality). */
+  cameraJpegQuality: number | undefined;
   microphone: MicrophonePart | undefined;
   speaker: SpeakerPart | undefined;
 

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clip } from '../../hal/media/clip';
 import { BOARD } from '../../hal/board';
-import { startDevice, type RunningDevice } from '../../firmware/main';
+import { MEDIA_PROFILE, startDevice, type RunningDevice } from '../../firmware/main';
 import { useBoard } from '../board/current';
 import { SimBoard } from '../board/sim-board';
 import { useVolume } from '../files/module';
@@ -22,8 +22,12 @@ import { IndicatorRecorder } from '../models/indicator';
 import { AmbientMicrophone } from '../models/microphone';
 import { Pcf8563 } from '../models/pcf8563';
 import { RecordingSpeaker } from '../models/speaker';
+import { projectRoot } from '../project-root';
 import { Scheduler } from '../time/scheduler';
 import { VirtualClock } from '../time/virtual-clock';
+
+/** What the camera draws while on (ESP32-S3, camera, PSRAM, flash writes; an estimate). */
+const DRAW_ON_MA = 250;
 
 export interface SimDeviceOptions {
   deviceId: string;
@@ -39,7 +43,7 @@ export interface SimDeviceOptions {
 }
 
 /** The spoken clips, built by resources/build-clips.mjs at install. */
-export function loadClips(dir = join(__dirname, '..', '..', 'resources')): Record<'notice' | 'explain', Clip> {
+export function loadClips(dir = join(projectRoot(), 'resources')): Record<'notice' | 'explain', Clip> {
   const meta = JSON.parse(readFileSync(join(dir, 'clips.json'), 'utf8')) as { sampleRate: number; clips: Record<string, { file: string }> };
   const clip = (name: 'notice' | 'explain'): Clip => {
     const b = readFileSync(join(dir, meta.clips[name].file));
@@ -51,7 +55,8 @@ export function loadClips(dir = join(__dirname, '..', '..', 'resources')): Recor
 export class SimDevice {
   readonly options: SimDeviceOptions;
   readonly scheduler: Scheduler;
-  readonly board: SimBoard;
+  /** The wiring; rebuilt at each power-on, since what the firmware opened died with its RAM. */
+  board: SimBoard;
   readonly nor: NorFlash;
   readonly signer: SoftSigner;
   readonly rtc: Pcf8563;
@@ -66,46 +71,62 @@ export class SimDevice {
   lfs: Littlefs | undefined;
   firmware: RunningDevice | undefined;
   powerCuts = 0;
+  /** Called when the firmware renames a file (a sealed entry moving into place). */
+  onMove: ((to: string) => void) | undefined;
 
   constructor(options: SimDeviceOptions) {
     this.options = options;
     this.scheduler = new Scheduler(new VirtualClock(options.start));
-    this.board = new SimBoard(this.scheduler);
-    // The sensor runs at the rate the firmware keeps (see SimBoard.cameraFrameInterval).
-    this.board.cameraFrameInterval = 1000 / 3;
-    useBoard(this.board);
     this.signer = SoftSigner.fromSeed(options.deviceId);
     this.nor = new NorFlash({ blockSize: BLOCK_SIZE, blockCount: options.blockCount, seed: options.seed });
     this.rtc = new Pcf8563({ scheduler: this.scheduler, valid: !options.rtcLost, driftPpm: 12 });
-    this.board.attachI2c(BOARD.i2c.port, BOARD.rtc.address, this.rtc);
     this.buttons = {
       record: new ButtonModel(this.scheduler, { seed: options.seed * 31 + 1 }),
       mark: new ButtonModel(this.scheduler, { seed: options.seed * 31 + 2 }),
     };
-    this.board.attachDigital(BOARD.buttons.record, this.buttons.record);
-    this.board.attachDigital(BOARD.buttons.mark, this.buttons.mark);
-    this.board.attachDigital(BOARD.led.pin, this.led);
-    this.board.attachDigital(BOARD.vibration.pin, this.vibration);
-    this.battery = new BatteryModel(this.scheduler, { capacityMah: 3000, charge: 1, drawMa: 250, dividerRatio: BOARD.battery.dividerRatio });
-    this.board.attachAnalog(BOARD.battery.pin, this.battery);
+    this.battery = new BatteryModel(this.scheduler, { capacityMah: 3000, charge: 1, drawMa: 0, dividerRatio: BOARD.battery.dividerRatio });
     this.camera = new SceneCamera({ seed: options.seed });
-    this.board.camera = this.camera;
     this.microphone = new AmbientMicrophone({ seed: options.seed, hears: this.speaker });
-    this.board.microphone = this.microphone;
-    this.board.speaker = this.speaker;
+    this.board = this.#wire();
     if (options.cutAtOp !== undefined) this.nor.armPowerCut({ atOp: options.cutAtOp, torn: true, seed: options.seed });
+  }
+
+  /** Every part on its bus or pin, as hal/board.ts wires them. */
+  #wire(): SimBoard {
+    const board = new SimBoard(this.scheduler);
+    // The sensor runs at the rate the firmware keeps (see SimBoard.cameraFrameInterval).
+    board.cameraFrameInterval = 1000 / MEDIA_PROFILE.fps;
+    board.cameraJpegQuality = MEDIA_PROFILE.jpegQuality;
+    board.attachI2c(BOARD.i2c.port, BOARD.rtc.address, this.rtc);
+    board.attachDigital(BOARD.buttons.record, this.buttons.record);
+    board.attachDigital(BOARD.buttons.mark, this.buttons.mark);
+    board.attachDigital(BOARD.led.pin, this.led);
+    board.attachDigital(BOARD.vibration.pin, this.vibration);
+    board.attachAnalog(BOARD.battery.pin, this.battery);
+    board.camera = this.camera;
+    board.microphone = this.microphone;
+    board.speaker = this.speaker;
+    useBoard(board);
+    return board;
   }
 
   /** Power on: mount the volume (formatting a blank flash) and start the firmware. */
   powerOn(): RunningDevice {
-    useBoard(this.board);
+    this.board = this.#wire();
+    this.battery.drawMa = DRAW_ON_MA;
     const lfs = new Littlefs(storageLfsConfig(this.options.blockCount), this.nor);
     if (isBlank(this.nor)) lfs.format();
     lfs.mount();
     this.lfs = lfs;
     useVolume(lfs);
+    const root = new LfsDirectory(lfs);
+    const move = root.move.bind(root);
+    root.move = (from: string, to: string) => {
+      move(from, to);
+      this.onMove?.(to);
+    };
     this.firmware = startDevice({
-      root: new LfsDirectory(lfs),
+      root,
       signer: this.signer,
       clips: this.clips,
       deviceId: this.options.deviceId,
@@ -120,6 +141,7 @@ export class SimDevice {
   cutPower(): void {
     this.powerCuts++;
     this.nor.cutPower();
+    this.battery.drawMa = 0;
     this.scheduler.clearAll();
     this.firmware = undefined;
     this.lfs = undefined;
@@ -130,6 +152,7 @@ export class SimDevice {
 
   /** Orderly power-down: the firmware seals everything. */
   switchOff(): void {
+    this.battery.drawMa = 0;
     this.firmware?.shutdown();
     this.scheduler.clearAll();
     this.firmware = undefined;
@@ -142,8 +165,9 @@ export class SimDevice {
   press(button: 'record' | 'mark' | 'both', holdMs: number): void {
     const at = this.scheduler.now();
     if (button === 'both') {
-      this.buttons.record.press(at, holdMs);
-      this.buttons.mark.press(at + 20, holdMs);
+      // Held together long enough to be the two-button gesture.
+      this.buttons.record.press(at, Math.max(holdMs, 900));
+      this.buttons.mark.press(at + 20, Math.max(holdMs, 900));
     } else this.buttons[button].press(at, holdMs);
   }
 }

@@ -77,7 +77,7 @@ export default class Camera {
     this.#format = checkFormat(options.format ?? 'buffer');
     this.#interval = options.frameInterval ?? this.#board.cameraFrameInterval ?? 40;
     if (!(this.#interval > 0)) throw new RangeError('frameInterval must be > 0');
-    this.#quality = options.quality ?? 12;
+    this.#quality = options.quality ?? this.#board.cameraJpegQuality ?? 12;
     this.#onReadable = options.onReadable;
     this.#onError = options.onError;
     this.target = options.target;

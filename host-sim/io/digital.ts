@@ -125,7 +125,12 @@ export default class Digital {
 
   /** The part says its level changed: a matching edge queues one callback (edges coalesce until it runs, as Moddable's ISR does). */
   #changed(): void {
-    if (this.#closed) return;
+    // A pin opened before a power cut belongs to firmware whose RAM is gone: its part may
+    // still hold this subscription, but the dead instance must never act again.
+    if (this.#closed || currentBoard() !== this.#board) {
+      this.#unwatch?.();
+      return;
+    }
     const now = this.#input();
     if (now === this.#level) return;
     this.#level = now;

@@ -62,6 +62,12 @@ export class BatteryModel implements AnalogPart {
     return this.#drawMa;
   }
 
+  /** Sets the state of charge (0…1): a scenario's swapped or drained cell. */
+  setCharge(fraction: number): void {
+    this.#integrate();
+    this.#remainingMah = this.capacityMah * Math.min(1, Math.max(0, fraction));
+  }
+
   /** State of charge now, 0…1. */
   get charge(): number {
     this.#integrate();

@@ -44,6 +44,7 @@ export function jpegJsQuality(esp32Quality: number): number {
 
 export class SceneCamera implements CameraPart {
   fault: CameraFault = 'none';
+  readonly #backgrounds = new Map<string, Uint8Array>();
   /** Frames encoded so far (not counting faults). */
   encoded = 0;
   readonly #seed: number;
@@ -71,9 +72,30 @@ export class SceneCamera implements CameraPart {
 
   /** The RGBA scene for one frame (exposed so tests can compare against decoded JPEGs). */
   render(width: number, height: number, frame: number, atMs: number): RgbaImage {
-    const img: RgbaImage = { width, height, data: new Uint8Array(width * height * 4) };
+    const img: RgbaImage = { width, height, data: this.#background(width, height, frame).slice() };
     const horizon = Math.floor(height * 0.6);
-    const d = img.data;
+    // Something moving across the scene, one width every 4 s of virtual time.
+    const size = Math.max(8, Math.floor(height / 4));
+    const ox = Math.floor(((atMs % 4000) / 4000) * (width + size)) - size;
+    fillRect(img, ox, horizon - Math.floor(size / 2), size, size, this.#object);
+    const a = stampArea(width, height);
+    fillRect(img, a.x, a.y, a.width, a.height, [0, 0, 0]);
+    drawText(img, a.x + a.scale, a.y + a.scale, frameLabel(frame), a.scale, [255, 255, 255]);
+    drawText(img, a.x + a.scale, a.y + (GLYPH_HEIGHT + 2) * a.scale, timeLabel(atMs), a.scale, [255, 255, 255]);
+    return img;
+  }
+
+  /**
+   * Sky and ground with sensor noise. The noise cycles through NOISE_VARIANTS seeded
+   * patterns (by frame number), rendered once each: a video's frames still differ, and a
+   * long simulation does not spend its time drawing noise.
+   */
+  #background(width: number, height: number, frame: number): Uint8Array {
+    const key = `${width}x${height}/${frame % NOISE_VARIANTS}`;
+    let d = this.#backgrounds.get(key);
+    if (d) return d;
+    d = new Uint8Array(width * height * 4);
+    const horizon = Math.floor(height * 0.6);
     for (let y = 0; y < height; y++) {
       const [r, g, b] = y < horizon ? this.#sky : this.#ground;
       const shade = 1 - (0.3 * y) / height;
@@ -85,25 +107,19 @@ export class SceneCamera implements CameraPart {
         d[p + 3] = 255;
       }
     }
-    // Something moving across the scene, one width every 4 s of virtual time.
-    const size = Math.max(8, Math.floor(height / 4));
-    const ox = Math.floor(((atMs % 4000) / 4000) * (width + size)) - size;
-    fillRect(img, ox, horizon - Math.floor(size / 2), size, size, this.#object);
-    // Sensor noise: a few levels, different every frame.
-    const noise = new Random((this.#seed * 0x9e3779b1) ^ frame);
+    const noise = new Random((this.#seed * 0x9e3779b1) ^ (frame % NOISE_VARIANTS));
     for (let p = 0; p < d.length; p += 4) {
       const n = (noise.u32() & 7) - 4;
       d[p] = clamp(d[p] + n);
       d[p + 1] = clamp(d[p + 1] + n);
       d[p + 2] = clamp(d[p + 2] + n);
     }
-    const a = stampArea(width, height);
-    fillRect(img, a.x, a.y, a.width, a.height, [0, 0, 0]);
-    drawText(img, a.x + a.scale, a.y + a.scale, frameLabel(frame), a.scale, [255, 255, 255]);
-    drawText(img, a.x + a.scale, a.y + (GLYPH_HEIGHT + 2) * a.scale, timeLabel(atMs), a.scale, [255, 255, 255]);
-    return img;
+    this.#backgrounds.set(key, d);
+    return d;
   }
 }
+
+const NOISE_VARIANTS = 8;
 
 function clamp(v: number): number {
   return v < 0 ? 0 : v > 255 ? 255 : v;

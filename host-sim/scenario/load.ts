@@ -61,7 +61,6 @@ function event(raw: Json, where: string): ScenarioEvent {
     case 'camera-fault':
     case 'microphone-fault':
     case 'speaker-fault':
-    case 'gnss-loss':
       only(o, where, ['at', 'do', 'on']);
       return { at, do: kind, on: bool(o.on, `${where}.on`) };
     case 'battery':
@@ -85,7 +84,8 @@ function event(raw: Json, where: string): ScenarioEvent {
     case 'delete':
       only(o, where, ['at', 'do', 'target']);
       return { at, do: 'delete', target: str(o.target, `${where}.target`) };
-    case 'offload':
+    case 'switch-off':
+    case 'switch-on':
     case 'end':
       only(o, where, ['at', 'do']);
       return { at, do: kind };

@@ -6,13 +6,13 @@ export type Gesture = 'short' | 'long';
 export type ScenarioEvent =
   | { at: number; do: 'press'; button: 'record' | 'mark' | 'both'; gesture: Gesture }
   | { at: number; do: 'interrupt'; reason: 'weather' | 'obstruction' | 'other'; detail: string }
-  | { at: number; do: 'camera-fault' | 'microphone-fault' | 'speaker-fault' | 'gnss-loss'; on: boolean }
+  | { at: number; do: 'camera-fault' | 'microphone-fault' | 'speaker-fault'; on: boolean }
   | { at: number; do: 'battery'; percent: number }
   | { at: number; do: 'power-cut'; offMs: number }
   | { at: number; do: 'case'; caseNumber: string; kind: 'licensing' | 'penalty' | 'coercive-measure' | 'inspection' | 'confirmation' | 'ruling' | 'other'; stage: number }
   | { at: number; do: 'continuous'; on: boolean }
   | { at: number; do: 'delete'; target: string }
-  | { at: number; do: 'offload' }
+  | { at: number; do: 'switch-off' | 'switch-on' }
   | { at: number; do: 'end' };
 
 export interface Scenario {

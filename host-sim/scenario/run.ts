@@ -1,0 +1,166 @@
+// Runs a scenario on the simulated device and reports what the flash holds.
+import { parseEntry, toHex, verifyChain, type VerifyReport } from '../../firmware/core/evidence';
+import { nodeChecker } from '../../tools/crypto/node-checker';
+import { SimDevice } from '../device/sim-device';
+import { PowerCut } from '../flash/nor';
+import { readVolumeFiles } from '../flash/volume-files';
+import type { Scenario, ScenarioEvent } from './types';
+
+export interface SimOptions {
+  seed: number;
+  /** Cut power at this flash operation (counted from the first power-on), then power on again. */
+  cutAtOp?: number;
+}
+
+export interface SimReport {
+  scenario: string;
+  seed: number;
+  engine: 'node';
+  deviceId: string;
+  head: { seq: number; hash: string } | null;
+  entries: { seq: number; path: string; size: number; entryHash: string; link: string; sealedAtOp: number | null }[];
+  /** Modeled NOR flash busy time, and every operation and byte counted. */
+  deviceTimeMs: number;
+  flash: Record<string, number>;
+  powerCuts: number;
+  virtualMs: number;
+  verify: { ok: boolean; problems: VerifyReport['problems'] };
+}
+
+export interface SimResult {
+  image: Uint8Array;
+  report: SimReport;
+  verify: VerifyReport;
+  device: SimDevice;
+}
+
+const PRESS_MS = { short: 150, long: 1800 } as const;
+
+function isPowerCut(e: unknown): boolean {
+  for (let x: unknown = e; x; x = (x as { cause?: unknown }).cause) if (x instanceof PowerCut) return true;
+  return false;
+}
+
+export function runScenario(s: Scenario, options: SimOptions): SimResult {
+  const dev = new SimDevice({
+    deviceId: s.device.deviceId,
+    blockCount: s.device.blockCount,
+    preEventMs: s.device.preEventSeconds * 1000,
+    start: s.device.start,
+    seed: options.seed,
+    rtcLost: s.device.rtcLost,
+    cutAtOp: options.cutAtOp,
+  });
+  const sealedAt = new Map<string, number>();
+  dev.onMove = (to) => sealedAt.set(to, dev.nor.counters.opIndex);
+
+  /** Runs the device until `t`, riding through an injected power cut. */
+  const runUntil = (t: number) => {
+    for (;;) {
+      try {
+        dev.runUntil(t);
+        return;
+      } catch (e) {
+        if (!isPowerCut(e)) throw e;
+        dev.cutPower();
+        dev.scheduler.runUntil(dev.scheduler.now() + 5000);
+        guarded(() => dev.powerOn());
+      }
+    }
+  };
+  const guarded = (fn: () => void) => {
+    try {
+      fn();
+    } catch (e) {
+      if (!isPowerCut(e)) throw e;
+      dev.cutPower();
+      dev.scheduler.runUntil(dev.scheduler.now() + 5000);
+      guarded(() => dev.powerOn());
+    }
+  };
+
+  guarded(() => {
+    const fw = dev.powerOn();
+    if (s.officer) fw.recorder.assignOfficer(s.officer.name, s.officer.certificate, s.officer.unit, 'provisioning');
+  });
+  for (const e of s.timeline) {
+    runUntil(e.at);
+    guarded(() => apply(dev, e, runUntil));
+  }
+
+  if (!dev.lfs) dev.powerOn(), dev.switchOff();
+  const files = readVolumeFiles(dev.lfs!, (p) => p.startsWith('ev/') || p.startsWith('open/'));
+  const verify = verifyChain(files, { checker: nodeChecker, deviceKey: dev.signer.publicKey });
+  const entries = files
+    .filter((f) => f.path.endsWith('.qce'))
+    .map((f) => {
+      const e = parseEntry(f.bytes);
+      return { seq: e.header.seq, path: f.path, size: f.bytes.length, entryHash: toHex(e.seal.entryHash), link: toHex(e.seal.link), sealedAtOp: sealedAt.get(f.path) ?? null };
+    });
+  const c = dev.nor.counters;
+  return {
+    image: dev.nor.snapshot(),
+    verify,
+    device: dev,
+    report: {
+      scenario: s.name,
+      seed: options.seed,
+      engine: 'node',
+      deviceId: s.device.deviceId,
+      head: verify.head,
+      entries,
+      deviceTimeMs: c.timeMs,
+      flash: { ...c },
+      powerCuts: dev.powerCuts,
+      virtualMs: dev.scheduler.now(),
+      verify: { ok: verify.ok, problems: verify.problems },
+    },
+  };
+}
+
+function apply(dev: SimDevice, e: ScenarioEvent, runUntil: (t: number) => void): void {
+  const fw = dev.firmware;
+  switch (e.do) {
+    case 'press':
+      dev.press(e.button, PRESS_MS[e.gesture]);
+      return;
+    case 'interrupt':
+      fw?.recorder.interrupt(e.reason, e.detail);
+      return;
+    case 'camera-fault':
+      dev.camera.fault = e.on ? 'error' : 'none';
+      return;
+    case 'microphone-fault':
+      dev.microphone.fault = e.on ? 'error' : 'none';
+      return;
+    case 'speaker-fault':
+      dev.speaker.fault = e.on ? 'error' : 'none';
+      return;
+    case 'battery':
+      dev.battery.setCharge(e.percent / 100);
+      return;
+    case 'power-cut':
+      dev.cutPower();
+      runUntil(dev.scheduler.now() + e.offMs);
+      dev.powerOn();
+      return;
+    case 'case':
+      fw?.recorder.tagCase(e.caseNumber, e.kind, e.stage);
+      return;
+    case 'continuous':
+      fw?.recorder.setContinuous(e.on, 'technician');
+      return;
+    case 'delete':
+      fw?.recorder.requestDeletion(e.target, 'maintenance', 'technician');
+      return;
+    case 'switch-off':
+      dev.switchOff();
+      return;
+    case 'switch-on':
+      if (!dev.firmware) dev.powerOn();
+      return;
+    case 'end':
+      dev.switchOff();
+      return;
+  }
+}
