@@ -108,7 +108,7 @@ export function startDevice(env: DeviceEnv): RunningDevice {
     blockCount: env.blockCount,
     firmware: { version: FIRMWARE_VERSION, build: env.build },
   });
-  if (clock.wall() === undefined) store.journal("time-set", { oldTime: 0, newTime: 0, source: "rtc" });
+  // With the RTC's time lost, entries carry the clock-unset flag until the clock is set.
 
   const indicators = new Indicators({ Digital, led: BOARD.led, vibration: BOARD.vibration });
   const recorder = new Recorder({
