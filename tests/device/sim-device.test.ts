@@ -1,5 +1,5 @@
 // The whole device in the simulator: firmware/main.ts on the simulated board.
-import { verifyChain } from '../../firmware/core/evidence';
+import { HEADER_FLAG_CLOCK_UNSET, parseEntry, verifyChain } from '../../firmware/core/evidence';
 import { SimDevice } from '../../host-sim/device/sim-device';
 import { readVolumeFiles } from '../../host-sim/flash/volume-files';
 import { nodeChecker } from '../../tools/crypto/node-checker';
@@ -29,4 +29,20 @@ test('press record, the notice plays into the recording, press again: a verified
   expect(dev.speaker.sampleCount).toBeGreaterThan(150_000);
   // The LED was on while recording.
   expect(dev.led.isOnAt(20_000)).toBe(true);
+});
+
+test('an RTC that lost its backup supply: every entry says its wall-clock times are not to be trusted', () => {
+  const dev = new SimDevice({ deviceId: 'QC-DEV-0002', blockCount: 512, preEventMs: 0, start: Date.parse('2026-11-26T09:00:00+08:00'), seed: 3, rtcLost: true });
+  dev.powerOn();
+  dev.runUntil(2000);
+  dev.press('record', 120);
+  dev.runUntil(8000);
+  dev.press('record', 120);
+  dev.runUntil(9000);
+  dev.switchOff();
+  const files = chain(dev);
+  const r = verifyChain(files, { checker: nodeChecker, deviceKey: dev.signer.publicKey });
+  expect(r.problems).toEqual([]);
+  for (const f of files) expect(parseEntry(f.bytes).header.flags & HEADER_FLAG_CLOCK_UNSET).toBe(HEADER_FLAG_CLOCK_UNSET);
+  expect(r.compliance.recordings[0].start!.at).toBeNull();
 });
