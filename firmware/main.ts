@@ -5,6 +5,7 @@
 import Analog from "embedded:io/analog";
 import Digital from "embedded:io/digital";
 import I2C from "embedded:io/i2c";
+import Serial from "embedded:io/serial";
 import type { Directory } from "embedded:storage/files";
 import Timer from "timer";
 import { BOARD } from "../hal/board";
@@ -14,6 +15,7 @@ import { CameraCapture } from "../hal/media/camera-capture";
 import { clipDurationMs, clipSha256, type Clip } from "../hal/media/clip";
 import { MicrophoneCapture } from "../hal/media/microphone-capture";
 import { PromptPlayer } from "../hal/media/prompt-player";
+import GNSS, { type GnssSample } from "../hal/gnss/gnss";
 import { BatteryMonitor } from "../hal/power/battery";
 import Pcf8563 from "../hal/rtc/pcf8563";
 import type { I2cIoClass } from "../hal/rtc/i2c-io";
@@ -95,6 +97,62 @@ function feedbackPort(indicators: Indicators): FeedbackPort {
   };
 }
 
+/** Degrees → the format's 10^-7 degree integers. */
+const e7 = (deg: number) => Math.round(deg * 1e7);
+
+/**
+ * The GNSS receiver: positions go into the recording (art. 12's "place"), fix lost and
+ * regained are journaled, and the RTC is corrected from GNSS time when it is more than
+ * 2 s off (the sentence arrives up to a second after its epoch at 9600 baud), journaled
+ * with the old and new time.
+ */
+function startGnss(recorder: Recorder, store: EvidenceStore, clock: DeviceClock): GNSS {
+  let last: GnssSample | undefined;
+  let lostAt: number | undefined;
+  return new GNSS({
+    sensor: { io: Serial, port: BOARD.gnss.port, receive: BOARD.gnss.receive, transmit: BOARD.gnss.transmit, baud: BOARD.gnss.baud },
+    onSample() {
+      const s = this.sample();
+      if (!s) return;
+      if (s.fix && s.utc !== undefined) {
+        const wall = clock.wall();
+        if (wall === undefined || Math.abs(wall - s.utc) > 2000) {
+          const old = clock.set(s.utc);
+          store.journal("time-set", { oldTime: old ?? 0, newTime: s.utc, source: "gnss" });
+        }
+      }
+      if (!s.fix || s.latitude === undefined || s.longitude === undefined) return;
+      last = s;
+      recorder.fix(
+        {
+          latitude: e7(s.latitude),
+          longitude: e7(s.longitude),
+          altitude: Math.round((s.altitude ?? 0) * 100),
+          speed: Math.round((s.speed ?? 0) * 1000),
+          heading: Math.round((s.heading ?? 0) * 100) % 36000,
+          satellites: s.satellites ?? 0,
+          hdop: Math.min(65535, Math.round((s.hdop ?? 0) * 100)),
+          quality: s.quality,
+          utc: s.utc ?? 0,
+        },
+        clock.mono(),
+      );
+    },
+    onFix(fixed) {
+      const now = fixed ? this.sample() : last;
+      const lat = now?.latitude === undefined ? 0 : e7(now.latitude);
+      const lon = now?.longitude === undefined ? 0 : e7(now.longitude);
+      if (!fixed) {
+        lostAt = clock.mono();
+        store.journal("gnss-lost", { latitude: lat, longitude: lon });
+      } else if (lostAt !== undefined) {
+        store.journal("gnss-regained", { latitude: lat, longitude: lon, satellites: now?.satellites ?? 0, lostMs: clock.mono() - lostAt });
+        lostAt = undefined;
+      }
+    },
+  });
+}
+
 export function startDevice(env: DeviceEnv): RunningDevice {
   // @moddable/typings' I2C omits close(), which Moddable's class has (ECMA-419 base pattern).
   const rtc = new Pcf8563({ clock: { io: I2C as unknown as I2cIoClass, data: BOARD.i2c.data, clock: BOARD.i2c.clock, hz: BOARD.i2c.hz, port: BOARD.i2c.port, address: BOARD.rtc.address } });
@@ -141,6 +199,8 @@ export function startDevice(env: DeviceEnv): RunningDevice {
     },
   });
 
+  const gnss = startGnss(recorder, store, clock);
+
   const camera = new CameraCapture({
     width: MEDIA_PROFILE.width,
     height: MEDIA_PROFILE.height,
@@ -170,6 +230,7 @@ export function startDevice(env: DeviceEnv): RunningDevice {
       microphone.close();
       buttons.close();
       battery.close();
+      gnss.close();
       recorder.shutdown();
       indicators.close();
       rtc.close();

@@ -22,6 +22,8 @@ import { IndicatorRecorder } from '../models/indicator';
 import { AmbientMicrophone } from '../models/microphone';
 import { Pcf8563 } from '../models/pcf8563';
 import { RecordingSpeaker } from '../models/speaker';
+import { GnssReceiver } from '../models/gnss-receiver';
+import type { TrackPoint } from '../models/gnss-track';
 import { projectRoot } from '../project-root';
 import { Scheduler } from '../time/scheduler';
 import { VirtualClock } from '../time/virtual-clock';
@@ -40,6 +42,27 @@ export interface SimDeviceOptions {
   rtcLost?: boolean;
   /** Cut power at this flash operation (counted from power-on). */
   cutAtOp?: number;
+  /** Where the device is carried (ms from start); default: standing at Luoping's market-supervision bureau. */
+  track?: { at: number; latitude: number; longitude: number }[];
+  gnss?: { positionNoise?: number; garbage?: number; checksumErrors?: number; fixLoss?: { from: number; to: number }[] };
+}
+
+const LUOPING = { latitude: 24.8843, longitude: 104.311 };
+
+/** Waypoints → the receiver model's track, with speed and heading between points. */
+function gnssTrack(points: { at: number; latitude: number; longitude: number }[]): TrackPoint[] {
+  const pts = points.length > 0 ? points : [{ at: 0, ...LUOPING }];
+  return pts.map((p, i) => {
+    const next = pts[i + 1] ?? p;
+    const prev = pts[i - 1];
+    const [a, b] = next === p && prev ? [prev, p] : [p, next];
+    const dy = (b.latitude - a.latitude) * 111_320;
+    const dx = (b.longitude - a.longitude) * 111_320 * Math.cos((a.latitude * Math.PI) / 180);
+    const dt = (b.at - a.at) / 1000;
+    const speed = dt > 0 ? Math.hypot(dx, dy) / dt : 0;
+    const heading = speed > 0 ? ((Math.atan2(dx, dy) * 180) / Math.PI + 360) % 360 : 0;
+    return { t: p.at, lat: p.latitude, lon: p.longitude, alt: 1480, speed, heading };
+  });
 }
 
 /** The spoken clips, built by resources/build-clips.mjs at install. */
@@ -67,6 +90,7 @@ export class SimDevice {
   readonly camera: SceneCamera;
   readonly microphone: AmbientMicrophone;
   readonly speaker = new RecordingSpeaker();
+  readonly gnss: GnssReceiver;
   readonly clips = loadClips();
   lfs: Littlefs | undefined;
   firmware: RunningDevice | undefined;
@@ -87,6 +111,12 @@ export class SimDevice {
     this.battery = new BatteryModel(this.scheduler, { capacityMah: 3000, charge: 1, drawMa: 0, dividerRatio: BOARD.battery.dividerRatio });
     this.camera = new SceneCamera({ seed: options.seed });
     this.microphone = new AmbientMicrophone({ seed: options.seed, hears: this.speaker });
+    this.gnss = new GnssReceiver({
+      scheduler: this.scheduler,
+      track: gnssTrack(options.track ?? []),
+      trackStart: options.start,
+      faults: { seed: options.seed, coldStart: 20_000, ...options.gnss },
+    });
     this.board = this.#wire();
     if (options.cutAtOp !== undefined) this.nor.armPowerCut({ atOp: options.cutAtOp, torn: true, seed: options.seed });
   }
@@ -103,6 +133,7 @@ export class SimDevice {
     board.attachDigital(BOARD.led.pin, this.led);
     board.attachDigital(BOARD.vibration.pin, this.vibration);
     board.attachAnalog(BOARD.battery.pin, this.battery);
+    board.attachSerial(BOARD.gnss.port, this.gnss);
     board.camera = this.camera;
     board.microphone = this.microphone;
     board.speaker = this.speaker;

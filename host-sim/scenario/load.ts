@@ -61,6 +61,7 @@ function event(raw: Json, where: string): ScenarioEvent {
     case 'camera-fault':
     case 'microphone-fault':
     case 'speaker-fault':
+    case 'gnss-loss':
       only(o, where, ['at', 'do', 'on']);
       return { at, do: kind, on: bool(o.on, `${where}.on`) };
     case 'battery':
@@ -99,7 +100,14 @@ export function parseScenario(raw: unknown, source = 'scenario'): Scenario {
   const o = obj(raw as Json, source);
   only(o, source, ['name', 'description', 'device', 'officer', 'timeline']);
   const d = obj(o.device, `${source}.device`);
-  only(d, `${source}.device`, ['deviceId', 'blockCount', 'preEventSeconds', 'start', 'rtcLost', 'track']);
+  only(d, `${source}.device`, ['deviceId', 'blockCount', 'preEventSeconds', 'start', 'rtcLost', 'track', 'gnss']);
+  const g = d.gnss === undefined ? {} : obj(d.gnss, `${source}.device.gnss`);
+  only(g, `${source}.device.gnss`, ['positionNoise', 'garbage', 'checksumErrors']);
+  const gnss = {
+    positionNoise: num(g.positionNoise ?? 3, `${source}.device.gnss.positionNoise`, 0, 1000),
+    garbage: num(g.garbage ?? 0, `${source}.device.gnss.garbage`, 0, 1),
+    checksumErrors: num(g.checksumErrors ?? 0, `${source}.device.gnss.checksumErrors`, 0, 1),
+  };
   const deviceId = str(d.deviceId ?? 'QC-SIM-0001', `${source}.device.deviceId`, 16);
   if (!/^[A-Za-z0-9_-]{1,16}$/.test(deviceId)) fail(`${source}.device.deviceId`, 'use 1-16 of A-Z a-z 0-9 - _');
   const startText = str(d.start, `${source}.device.start`);
@@ -133,6 +141,7 @@ export function parseScenario(raw: unknown, source = 'scenario'): Scenario {
       start,
       rtcLost: d.rtcLost === undefined ? false : bool(d.rtcLost, `${source}.device.rtcLost`),
       track,
+      gnss,
     },
     officer,
     timeline,

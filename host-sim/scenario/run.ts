@@ -41,8 +41,26 @@ function isPowerCut(e: unknown): boolean {
   return false;
 }
 
+/** The scenario's gnss-loss on/off events as intervals (ms from the start). */
+function fixLossIntervals(s: Scenario): { from: number; to: number }[] {
+  const out: { from: number; to: number }[] = [];
+  let from: number | undefined;
+  for (const e of s.timeline) {
+    if (e.do !== 'gnss-loss') continue;
+    if (e.on && from === undefined) from = e.at;
+    else if (!e.on && from !== undefined) {
+      out.push({ from, to: e.at });
+      from = undefined;
+    }
+  }
+  if (from !== undefined) out.push({ from, to: Number.MAX_SAFE_INTEGER });
+  return out;
+}
+
 export function runScenario(s: Scenario, options: SimOptions): SimResult {
   const dev = new SimDevice({
+    track: s.device.track,
+    gnss: { ...s.device.gnss, fixLoss: fixLossIntervals(s) },
     deviceId: s.device.deviceId,
     blockCount: s.device.blockCount,
     preEventMs: s.device.preEventSeconds * 1000,
@@ -136,6 +154,8 @@ function apply(dev: SimDevice, e: ScenarioEvent, runUntil: (t: number) => void):
     case 'speaker-fault':
       dev.speaker.fault = e.on ? 'error' : 'none';
       return;
+    case 'gnss-loss':
+      return; // scheduled in the receiver model from the start (fixLossIntervals)
     case 'battery':
       dev.battery.setCharge(e.percent / 100);
       return;

@@ -6,7 +6,7 @@ export type Gesture = 'short' | 'long';
 export type ScenarioEvent =
   | { at: number; do: 'press'; button: 'record' | 'mark' | 'both'; gesture: Gesture }
   | { at: number; do: 'interrupt'; reason: 'weather' | 'obstruction' | 'other'; detail: string }
-  | { at: number; do: 'camera-fault' | 'microphone-fault' | 'speaker-fault'; on: boolean }
+  | { at: number; do: 'camera-fault' | 'microphone-fault' | 'speaker-fault' | 'gnss-loss'; on: boolean }
   | { at: number; do: 'battery'; percent: number }
   | { at: number; do: 'power-cut'; offMs: number }
   | { at: number; do: 'case'; caseNumber: string; kind: 'licensing' | 'penalty' | 'coercive-measure' | 'inspection' | 'confirmation' | 'ruling' | 'other'; stage: number }
@@ -29,6 +29,8 @@ export interface Scenario {
     rtcLost: boolean;
     /** Where the officer walks: waypoints at ms from start. */
     track: { at: number; latitude: number; longitude: number }[];
+    /** The GNSS line's faults: σ of position noise (m), and per-sentence chances of garbage bytes and checksum errors. */
+    gnss: { positionNoise: number; garbage: number; checksumErrors: number };
   };
   officer: { name: string; certificate: string; unit: string } | null;
   timeline: ScenarioEvent[];

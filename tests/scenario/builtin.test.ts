@@ -1,7 +1,7 @@
 // Every built-in scenario: the verifier's compliance view matches what the scenario did.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseEntry } from '../../firmware/core/evidence';
+import { decodePayload, parseEntry } from '../../firmware/core/evidence';
 import { readVolumeFiles } from '../../host-sim/flash/volume-files';
 import { resolveScenario } from '../../host-sim/scenario/builtin';
 import { parseScenario } from '../../host-sim/scenario/load';
@@ -97,6 +97,29 @@ describe('built-in scenarios', () => {
     // The pre-event buffer opened the first recording's media 30 s before the press.
     const media = readVolumeFiles(r.device.lfs!, (p) => p.endsWith('.qce')).map((f) => parseEntry(f.bytes).header).find((h) => h.recording === 1)!;
     expect(media.wallStart).toBeLessThanOrEqual(Date.parse('2026-11-26T08:31:00+08:00') - 29_000);
+  });
+
+  test('bad-gnss: clock set from GNSS, fix loss journaled, no wrong position recorded despite a noisy line', () => {
+    const r = run('bad-gnss');
+    expect(r.verify.problems).toEqual([]);
+    const events = r.verify.compliance.events.map((e) => e.summary);
+    expect(events.find((e) => e.startsWith('clock set by gnss: unset ->'))).toBeDefined();
+    expect(events).toContain('GNSS fix lost');
+    expect(events.some((e) => /^GNSS fix regained after \d+ s \([1-9]\d* satellites\)$/.test(e))).toBe(true);
+    const start = Date.parse('2026-11-26T16:00:00+08:00');
+    const fixes = readVolumeFiles(r.device.lfs!, (p) => p.endsWith('.qce'))
+      .flatMap((f) => parseEntry(f.bytes).records)
+      .filter((x) => x.code === 0x0103)
+      .map((x) => decodePayload(x.code, x.t, x.payload))
+      .map((x) => (x.type === 'gnss-fix' ? x.data : null)!);
+    expect(fixes.length).toBeGreaterThan(60);
+    for (const f of fixes) {
+      const truth = r.device.gnss.truth(f.utc - start);
+      const metres = Math.hypot((f.latitude / 1e7 - truth.lat) * 111_320, (f.longitude / 1e7 - truth.lon) * 101_000);
+      expect(metres).toBeLessThan(30);
+      // Nothing from the minute under the overpass.
+      expect(f.utc - start < 90_000 || f.utc - start >= 150_000).toBe(true);
+    }
   });
 
   test('determinism: the same scenario and seed give a byte-identical flash image; another seed other media, the same compliance', () => {

@@ -190,6 +190,12 @@ export function complianceView(records: Iterable<PlacedRecord>, media: ReadonlyM
       case "battery-low":
         event(p, `battery ${r.data.level}: ${r.data.percent}% (${r.data.millivolts} mV)`);
         break;
+      case "gnss-lost":
+        event(p, "GNSS fix lost");
+        break;
+      case "gnss-regained":
+        event(p, `GNSS fix regained after ${Math.round(r.data.lostMs / 1000)} s (${r.data.satellites} satellites)`);
+        break;
       case "storage-low":
         event(p, `storage ${r.data.level}: ${r.data.freeBytes} of ${r.data.totalBytes} bytes free`);
         break;
