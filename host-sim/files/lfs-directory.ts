@@ -1,5 +1,6 @@
 // ECMA-419 Files (embedded:storage/files) over the littlefs binding: what Moddable's ESP32
 // files module does over littlefs in the "storage" partition, on the host.
+import { bytesOf } from '../bytes-of';
 import type { Directory, File, FileMode, Status } from 'embedded:storage/files';
 import { isLittlefsError, type Littlefs, type LittlefsFile } from '../littlefs/index';
 
@@ -26,9 +27,6 @@ function status(size: number, dir: boolean): Status {
   };
 }
 
-function viewOf(buffer: ArrayBuffer | ArrayBufferView): Uint8Array {
-  return buffer instanceof ArrayBuffer ? new Uint8Array(buffer) : new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-}
 
 class LfsFile implements File {
   #file: LittlefsFile | undefined;
@@ -50,7 +48,7 @@ class LfsFile implements File {
       const bytes = f.read(what);
       return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as never;
     }
-    const target = viewOf(what);
+    const target = bytesOf(what);
     const bytes = f.read(target.length);
     target.set(bytes);
     return bytes.length as never;
@@ -60,7 +58,7 @@ class LfsFile implements File {
     const f = this.#open();
     if (!Number.isInteger(position) || position < 0) throw new RangeError('position required');
     f.seek(position);
-    const data = viewOf(buffer);
+    const data = bytesOf(buffer);
     const n = f.write(data);
     if (n !== data.length) throw new Error(`short write (${n} of ${data.length} bytes)`);
     return n;

@@ -11,7 +11,8 @@
 import { currentBoard } from '../board/current';
 import type { SimBoard, SpeakerPart } from '../board/sim-board';
 import type { TimerHandle } from '../time/scheduler';
-import { bytesOf, Int16Ring } from './int16-ring';
+import { bytesOf } from '../bytes-of';
+import { Int16Ring } from './int16-ring';
 
 export interface AudioOutOptions {
   sampleRate?: number;

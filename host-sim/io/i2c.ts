@@ -3,6 +3,7 @@
 // ArrayBuffer, read(buffer) → the byte count, a NACK throws "read failed"/"write failed",
 // and a zero-length write is an address probe that returns 1 on NACK instead of throwing.
 // It reaches its part on the simulated board by port and address; a part NACKs by throwing.
+import { bytesOf } from '../bytes-of';
 import { currentBoard } from '../board/current';
 import type { I2cTarget, SimBoard } from '../board/sim-board';
 
@@ -128,10 +129,4 @@ export default class I2C {
   #check(): void {
     if (this.#closed) throw new Error('closed');
   }
-}
-
-function bytesOf(buffer: ByteBuffer): Uint8Array {
-  if (buffer instanceof ArrayBuffer) return new Uint8Array(buffer);
-  if (ArrayBuffer.isView(buffer)) return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-  throw new TypeError('buffer required');
 }

@@ -58,8 +58,3 @@ export class Int16Ring {
     this.#length = 0;
   }
 }
-
-/** The bytes of an ArrayBuffer or a view on one. */
-export function bytesOf(buffer: ArrayBuffer | ArrayBufferView): Uint8Array {
-  return buffer instanceof ArrayBuffer ? new Uint8Array(buffer) : new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-}

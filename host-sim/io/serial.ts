@@ -8,6 +8,7 @@
 // scheduler, never run inside a method. Writes go into the 128-byte transmit FIFO, which drains at the baud
 // rate; the part receives each write when its last byte is on the wire. Defaults as on the
 // device: port 0, format "number"; a second instance on a port throws "port in use".
+import { bytesOf } from '../bytes-of';
 import { currentBoard } from '../board/current';
 import type { SerialPart, SimBoard } from '../board/sim-board';
 import type { TimerHandle } from '../time/scheduler';
@@ -276,8 +277,3 @@ export default class Serial {
   }
 }
 
-function bytesOf(buffer: ByteBuffer): Uint8Array {
-  if (buffer instanceof ArrayBuffer) return new Uint8Array(buffer);
-  if (ArrayBuffer.isView(buffer)) return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-  throw new TypeError('buffer required');
-}
