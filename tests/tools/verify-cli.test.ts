@@ -127,3 +127,23 @@ describe('quancheng verify', () => {
     expectOneLineError(await runCli('verify', d), /no evidence entries/);
   });
 });
+
+describe('quancheng verify: art. 14 deadlines and local time', () => {
+  const dir = writeChain(sampleChain());
+  test('each recording shows its offload deadline, judged at --at; overdue is flagged', async () => {
+    const before = await runCli('verify', dir, '--at', '2026-11-27T09:00:00+08:00');
+    expect(before.stdout).toMatch(/recording 1: 2026-11-26 09:00:01 \+08:00 .*offload by 2026-12-07: pending/);
+    const after = await runCli('verify', dir, '--at', '2026-12-08T09:00:00+08:00', '--json');
+    const rec = JSON.parse(after.stdout).compliance.recordings[0];
+    expect(rec.offload).toMatchObject({ day: '2026-12-07', status: 'overdue', covered: true });
+    expect(rec.flags).toContain('not in the designated store by 2026-12-07: offload overdue (art. 14)');
+  });
+  test('times print in the unit offset given', async () => {
+    const r = await runCli('verify', dir, '--utc-offset', '+00:00', '--at', '2026-11-27T09:00:00Z');
+    expect(r.stdout).toMatch(/recording 1: 2026-11-26 01:00:01 \+00:00/);
+  });
+  test('bad --at and --utc-offset are one-line errors', async () => {
+    expectOneLineError(await runCli('verify', dir, '--at', 'tomorrow'), /--at must be an ISO 8601 time/);
+    expectOneLineError(await runCli('verify', dir, '--utc-offset', '8'), /--utc-offset must look like \+08:00/);
+  });
+});

@@ -1,6 +1,8 @@
 // quancheng verify PATH [--device-key FILE] [--expect-head SEQ:HASH] [--json]
 import { readFileSync, statSync } from 'node:fs';
 import { imageEntryFiles } from '../image';
+import { CHINA_2026, WorkingDays } from '../../firmware/core/policy/calendar';
+import { OFFLOAD_WORKING_DAYS } from '../../firmware/core/policy/deadline';
 import { verifyChain, VerifyInputError, type VerifyOptions, type VerifyReport } from '../../firmware/core/evidence';
 import { parseArgs } from '../args';
 import { nodeChecker, parsePublicKeyFile } from '../crypto/node-checker';
@@ -9,7 +11,14 @@ import { EXIT_OK, EXIT_PROBLEM, UsageError } from '../errors';
 import type { Io } from '../io';
 import { formatReport } from '../report/verify-text';
 
-export const verifyUsage = 'quancheng verify PATH [--device-key FILE] [--expect-head SEQ:HASH] [--json]   (PATH: storage image or directory)';
+export const verifyUsage = 'quancheng verify PATH [--device-key FILE] [--expect-head SEQ:HASH] [--at TIME] [--utc-offset ±HH:MM] [--json]   (PATH: storage image or directory)';
+
+/** "+08:00" → 480 minutes. */
+export function parseUtcOffset(text: string): number {
+  const m = /^([+-])(\d{2}):(\d{2})$/.exec(text);
+  if (!m || Number(m[2]) > 14 || Number(m[3]) > 59) throw new UsageError(`verify: --utc-offset must look like +08:00, got ${JSON.stringify(text)}`);
+  return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
+}
 
 function isFile(path: string): boolean {
   try {
@@ -40,8 +49,17 @@ export function readDeviceKey(file: string): Uint8Array {
 }
 
 export function runVerify(argv: readonly string[], io: Io): number {
-  const args = parseArgs('verify', argv, { values: ['device-key', 'expect-head'], switches: ['json'], positionals: ['PATH'] });
-  const options: VerifyOptions = { checker: nodeChecker };
+  const args = parseArgs('verify', argv, { values: ['device-key', 'expect-head', 'at', 'utc-offset'], switches: ['json'], positionals: ['PATH'] });
+  const offset = parseUtcOffset(args.values.get('utc-offset') ?? '+08:00');
+  const atText = args.values.get('at');
+  const now = atText === undefined ? Date.now() : Date.parse(atText);
+  if (Number.isNaN(now) || (atText !== undefined && !/[zZ]|[+-]\d\d:\d\d$/.test(atText))) throw new UsageError(`verify: --at must be an ISO 8601 time with its offset, got ${JSON.stringify(atText)}`);
+  // Art. 14 deadlines on the unit's working-day calendar (China's official one by default).
+  const days = new WorkingDays({ ...CHINA_2026, utcOffsetMinutes: offset });
+  const options: VerifyOptions = {
+    checker: nodeChecker,
+    deadline: { of: (start) => days.deadline(start, OFFLOAD_WORKING_DAYS), now },
+  };
   const keyFile = args.values.get('device-key');
   if (keyFile !== undefined) options.deviceKey = readDeviceKey(keyFile);
   const head = args.values.get('expect-head');
@@ -55,6 +73,6 @@ export function runVerify(argv: readonly string[], io: Io): number {
     if (e instanceof VerifyInputError) throw new UsageError(`verify: ${args.positionals[0]}: ${e.message}`);
     throw e;
   }
-  io.out(args.switches.has('json') ? JSON.stringify(report, null, 2) + '\n' : formatReport(report));
+  io.out(args.switches.has('json') ? JSON.stringify(report, null, 2) + '\n' : formatReport(report, offset));
   return report.ok ? EXIT_OK : EXIT_PROBLEM;
 }

@@ -1,8 +1,15 @@
 // Human output of verify: a verdict line, the problems one per line, then the compliance view.
 import type { RecordingView, VerifyReport } from '../../firmware/core/evidence';
 
+let offsetMinutes = 480;
+
+/** A wall-clock time in the unit's local time, e.g. "2026-11-26 08:31:00 +08:00". */
 function when(at: number | null): string {
-  return at === null ? '(clock unset)' : new Date(at).toISOString().replace('.000Z', 'Z');
+  if (at === null) return '(clock unset)';
+  const local = new Date(at + offsetMinutes * 60_000).toISOString();
+  const sign = offsetMinutes < 0 ? '-' : '+';
+  const abs = Math.abs(offsetMinutes);
+  return `${local.slice(0, 10)} ${local.slice(11, 19)} ${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 }
 
 function recordingLine(r: RecordingView): string {
@@ -19,10 +26,12 @@ function recordingLine(r: RecordingView): string {
     parts.push(`interruptions [${list.join('; ')}]`);
   }
   parts.push(`${r.frames} frames, ${(r.audioMs / 1000).toFixed(1)} s audio in ${r.mediaEntries} entries`);
+  if (r.offload) parts.push(`offload by ${r.offload.day}${r.offload.covered ? '' : ' (calendar not provisioned: weekends only)'}: ${r.offload.status}`);
   return `  recording ${r.recording}: ${parts.join(', ')}`;
 }
 
-export function formatReport(report: VerifyReport): string {
+export function formatReport(report: VerifyReport, utcOffsetMinutes = 480): string {
+  offsetMinutes = utcOffsetMinutes;
   const lines: string[] = [];
   const span = report.first !== null && report.head ? `entries ${report.first}-${report.head.seq}` : 'no entries';
   const head = report.head ? `, head ${report.head.seq}:${report.head.hash}` : '';

@@ -28,6 +28,12 @@ export interface InterruptionView extends Moment {
   needsWrittenReport: boolean;
 }
 
+/** How a recording's offload deadline follows from its start (art. 14), and when it is judged. */
+export interface DeadlineRule {
+  of(startMs: number): { at: number; day: string; covered: boolean };
+  now: number;
+}
+
 export interface RecordingView {
   recording: number;
   start: (Moment & { trigger: string; profile: string }) | null;
@@ -43,6 +49,8 @@ export interface RecordingView {
   mediaEntries: number;
   frames: number;
   audioMs: number;
+  /** Art. 14: when it must be in the designated store, and whether a store receipt covers it. */
+  offload: { due: number; day: string; covered: boolean; status: "offloaded" | "pending" | "overdue" } | null;
   /** Plain-language findings an inspector must look at. */
   flags: string[];
 }
@@ -81,12 +89,15 @@ function newRecording(n: number): RecordingView {
     mediaEntries: 0,
     frames: 0,
     audioMs: 0,
+    offload: null,
     flags: [],
   };
 }
 
 /** Builds the view from journal and GNSS records in chain order and the media tallied per recording. */
-export function complianceView(records: Iterable<PlacedRecord>, media: ReadonlyMap<number, MediaTally>): ComplianceView {
+export function complianceView(records: Iterable<PlacedRecord>, media: ReadonlyMap<number, MediaTally>, deadline?: DeadlineRule): ComplianceView {
+  let offloadedThrough = -1;
+  const lastSeq = new Map<number, number>();
   const recordings = new Map<number, RecordingView>();
   const events: DeviceEvent[] = [];
   let officer: RecordingView["officer"] = null;
@@ -107,6 +118,9 @@ export function complianceView(records: Iterable<PlacedRecord>, media: ReadonlyM
   for (const p of records) {
     const r = p.record;
     const m = momentOf(p);
+    const about = (r.data as { recording?: number }).recording;
+    if (about) lastSeq.set(about, Math.max(lastSeq.get(about) ?? -1, p.seq));
+    if (r.type === "offload-receipt") offloadedThrough = Math.max(offloadedThrough, r.data.throughSeq);
     switch (r.type) {
       case "officer":
         officer = { name: r.data.name, certificate: r.data.certificate };
@@ -206,10 +220,19 @@ export function complianceView(records: Iterable<PlacedRecord>, media: ReadonlyM
 
   for (const [n, t] of media) {
     const v = rec(n);
+    for (const seq of t.entries) lastSeq.set(n, Math.max(lastSeq.get(n) ?? -1, seq));
     v.mediaEntries = t.entries.size;
     v.frames = t.frames;
     v.audioMs = Math.round(t.audioMs);
   }
+
+  if (deadline)
+    for (const v of recordings.values()) {
+      if (!v.start || v.start.at === null) continue;
+      const d = deadline.of(v.start.at);
+      const status = (lastSeq.get(v.recording) ?? Infinity) <= offloadedThrough ? "offloaded" : deadline.now > d.at ? "overdue" : "pending";
+      v.offload = { due: d.at, day: d.day, covered: d.covered, status };
+    }
 
   let gaps = 0;
   const list = [...recordings.values()].sort((a, b) => a.recording - b.recording);
@@ -226,6 +249,7 @@ export function complianceView(records: Iterable<PlacedRecord>, media: ReadonlyM
     if (v.refusedStops.length > 0) v.flags.push(`${v.refusedStops.length} stop press(es) refused in continuous mode (art. 11)`);
     if (v.obstructions.length > 0) v.flags.push(`obstruction marked ${v.obstructions.length} time(s) (art. 17)`);
     if (!v.stop && v.interruptions.every((i) => i.resumed)) v.flags.push("no stop journaled (recording still open or its end is missing)");
+    if (v.offload?.status === "overdue") v.flags.push(`not in the designated store by ${v.offload.day}: offload overdue (art. 14)`);
   }
   return { recordings: list, events, gaps };
 }

@@ -2,7 +2,7 @@
 // says whether they form one intact chain, what is wrong if not, and the compliance view.
 // Pure: the device (checking its own store) and the tools share it.
 import { FormatError, bytesEqual, toHex } from "./bytes";
-import { complianceView, type ComplianceView, type PlacedRecord } from "./compliance";
+import { complianceView, type ComplianceView, type DeadlineRule, type PlacedRecord } from "./compliance";
 import { checkIntegrity, parseEntry, type EntryIntegrity, type ParsedEntry } from "./entry-reader";
 import { genesisLink } from "./link";
 import { decodePayload } from "./payload";
@@ -46,6 +46,8 @@ export interface VerifyOptions {
   expectHead?: { seq: number; link: string };
   /** Where the chain segment starts when earlier entries were offloaded: the last removed entry's seq and link. */
   anchor?: { seq: number; link: Uint8Array };
+  /** Art. 14: each recording's offload deadline from its start, judged at `now` (ms since 1970). */
+  deadline?: DeadlineRule;
 }
 
 export interface VerifyReport {
@@ -275,7 +277,7 @@ export function verifyChain(files: readonly EntryFile[], options: VerifyOptions)
     key: trustedKeyId ? { id: toHex(trustedKeyId), source: keySource } : null,
     problems,
     notes,
-    compliance: complianceView(placed, media),
+    compliance: complianceView(placed, media, options.deadline),
   };
 }
 
