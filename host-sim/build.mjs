@@ -9,7 +9,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const aliases = createRequire(import.meta.url)('./aliases.cjs');
 const alias = Object.fromEntries(Object.entries(aliases).map(([spec, file]) => [spec, join(root, file)]));
 
-const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', alias, sourcemap: 'linked', logLevel: 'warning', external: ['*.node'] };
+// esbuild's own API stays external: a bundled copy cannot find its native binary.
+const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', alias, sourcemap: 'linked', logLevel: 'warning', external: ['*.node', 'esbuild'] };
 
 await Promise.all([
   build({ ...common, entryPoints: [join(root, 'tools/bin.ts')], outfile: join(root, 'dist/quancheng.cjs') }),

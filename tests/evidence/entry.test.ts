@@ -7,7 +7,9 @@ import {
   FormatError,
   genesisLink,
   HEADER_SIZE,
+  joinRecord,
   parseEntry,
+  recordPieces,
   scanOpenEntry,
   SEAL_FLAG_RECOVERED,
   SEAL_SIZE,
@@ -56,9 +58,12 @@ describe('entries', () => {
 
   test('streamed pieces equal the whole entry, and payloads are passed through, not copied', () => {
     const w = new EntryWriter(header);
-    const frame = w.frame(records[0]);
-    const raw = w.frameRaw(0x0101, 5, frame.payload);
-    expect(raw.payload).toBe(frame.payload);
+    const frame = w.frame(records[0]); // a video frame: its image is the body, passed through
+    expect(records[0].type === 'video-frame' && frame.body).toBe(records[0].type === 'video-frame' && records[0].data.image);
+    const raw = w.frameRaw(0x0101, 5, frame.payload, frame.body);
+    expect(raw.body).toBe(frame.body);
+    const payloadOf = (b: Uint8Array) => b.subarray(12, b.length - 32);
+    expect(payloadOf(joinRecord(raw))).toEqual(payloadOf(joinRecord(frame))); // the same payload bytes
     expect(w.recordCount).toBe(2);
   });
 
@@ -75,9 +80,9 @@ describe('entries', () => {
     const ends: number[] = [];
     let size = HEADER_SIZE;
     for (const r of records) {
-      const f = w.frame(r);
-      parts.push(f.frame, f.payload, f.check);
-      size += f.frame.length + f.payload.length + f.check.length;
+      const pieces = recordPieces(w.frame(r));
+      parts.push(...pieces);
+      size += pieces.reduce((n, p) => n + p.length, 0);
       ends.push(size);
     }
     const open = new Uint8Array(size);

@@ -1,6 +1,6 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { concatBytes, entryPath, EntryKind, EntryWriter, genesisLink, type EntryFile } from '../../firmware/core/evidence';
+import { concatBytes, entryPath, EntryKind, EntryWriter, genesisLink, recordPieces, type EntryFile } from '../../firmware/core/evidence';
 import { publicKeyPem } from '../../tools/crypto/node-checker';
 import { attackerSigner, copyFiles, deviceSigner, sampleChain } from '../support/chain';
 import { expectOneLineError, runBin, runCli, tempDir, writeChain } from '../support/cli';
@@ -95,7 +95,7 @@ describe('quancheng verify', () => {
       const w = new EntryWriter(header);
       const parts = [w.headerBytes];
       for (const f of [w.frame({ type: 'device-key', t: 0, data: { publicKey: deviceSigner.publicKey, store: 'software' } }), w.frameRaw(0x02ee, 1, Uint8Array.from([1, 2, 3]))])
-        parts.push(f.frame, f.payload, f.check);
+        parts.push(...recordPieces(f));
       parts.push(w.seal(deviceSigner, 1).bytes);
       const r = await runCli('verify', lone(concatBytes(parts)), '--device-key', keyFile);
       expectOneLineError(r, /unsupported record type 0x02ee/);

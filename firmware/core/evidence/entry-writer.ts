@@ -8,7 +8,7 @@ import { KNOWN_SEAL_FLAGS, RECORD_FRAME_SIZE, SEAL_PAYLOAD_SIZE, SEAL_SIZE, SEAL
 import { Sha256 } from "./hash";
 import { encodeHeader, type EntryHeader } from "./header";
 import { linkOf } from "./link";
-import { encodePayload } from "./payload";
+import { encodePayloadParts } from "./payload";
 import { RECORDS, type EvidenceRecord } from "./schema";
 import type { Signer } from "./signer";
 
@@ -20,11 +20,21 @@ export interface SealResult {
   seq: number;
 }
 
-/** A framed record, in three pieces so a large payload is passed through without copying. */
+/**
+ * A framed record in pieces, so a large payload is passed through without copying: the
+ * frame, the payload (or, for a record ending in a `rest` field, its fixed fields), the
+ * `rest` bytes themselves as `body`, and the check. On storage they follow each other.
+ */
 export interface FramedRecord {
   frame: Uint8Array;
   payload: Uint8Array;
+  body: Uint8Array | undefined;
   check: Uint8Array;
+}
+
+/** The pieces of a framed record in storage order. */
+export function recordPieces(r: FramedRecord): Uint8Array[] {
+  return r.body ? [r.frame, r.payload, r.body, r.check] : [r.frame, r.payload, r.check];
 }
 
 export function recordFrame(code: number, t: number, length: number): Uint8Array {
@@ -49,24 +59,30 @@ export class EntryWriter {
     return this.#count;
   }
 
-  /** Frames a payload of the given type code at time t (ms after the entry's monotonic start). */
-  frameRaw(code: number, t: number, payload: Uint8Array): FramedRecord {
+  /**
+   * Frames a payload of the given type code at time t (ms after the entry's monotonic
+   * start). The payload is `payload` followed by `body`, if given; neither is copied.
+   */
+  frameRaw(code: number, t: number, payload: Uint8Array, body?: Uint8Array): FramedRecord {
     if (this.#sealed) throw new Error("entry already sealed");
     if (code === SEAL_TYPE) throw new RangeError("the seal is not a record");
-    const frame = recordFrame(code, t, payload.length);
+    const frame = recordFrame(code, t, payload.length + (body ? body.length : 0));
     this.#recordHash.write(frame);
     this.#recordHash.write(payload);
+    if (body) this.#recordHash.write(body);
     const check = this.#recordHash.finish();
     this.#entryHash.write(frame);
     this.#entryHash.write(payload);
+    if (body) this.#entryHash.write(body);
     this.#entryHash.write(check);
     this.#count++;
-    return { frame, payload, check };
+    return { frame, payload, body, check };
   }
 
-  /** Frames a typed record. */
+  /** Frames a typed record; a trailing `rest` field (image, samples) is passed through as the body. */
   frame(record: EvidenceRecord): FramedRecord {
-    return this.frameRaw(RECORDS[record.type].code, record.t, encodePayload(record.type, record.data as never));
+    const { head, rest } = encodePayloadParts(record.type, record.data as never);
+    return this.frameRaw(RECORDS[record.type].code, record.t, head, rest);
   }
 
   /**
@@ -102,7 +118,7 @@ export class EntryWriter {
 
 /** Joins framed records into one byte array (tests, small journal entries). */
 export function joinRecord(r: FramedRecord): Uint8Array {
-  return concatBytes([r.frame, r.payload, r.check]);
+  return concatBytes(recordPieces(r));
 }
 
 /** Builds a whole sealed entry in memory. */
@@ -110,8 +126,7 @@ export function buildEntry(header: EntryHeader, records: readonly EvidenceRecord
   const w = new EntryWriter(header);
   const parts: Uint8Array[] = [w.headerBytes];
   for (const r of records) {
-    const f = w.frame(r);
-    parts.push(f.frame, f.payload, f.check);
+    parts.push(...recordPieces(w.frame(r)));
   }
   const seal = w.seal(signer, endT, sealFlags);
   parts.push(seal.bytes);

@@ -1,15 +1,30 @@
 // Record payloads <-> bytes, driven by the schema table.
-import { ByteReader, ByteWriter, FormatError } from "./bytes";
+import { ByteReader, ByteWriter, concatBytes, FormatError } from "./bytes";
 import { HASH_SIZE } from "./format";
 import { RECORDS, recordNameOf, type EvidenceRecord, type FieldType, type RecordData, type RecordName } from "./schema";
 
 type Loose = { [field: string]: unknown };
 
 export function encodePayload<N extends RecordName>(type: N, data: RecordData<N>): Uint8Array {
+  const { head, rest } = encodePayloadParts(type, data);
+  return rest ? concatBytes([head, rest]) : head;
+}
+
+/**
+ * The payload as its fixed fields (`head`) and, for a type whose last field is `rest`,
+ * those bytes as given (`rest`, not copied): a frame or an audio chunk goes to storage
+ * and through the hashes without a copy in script.
+ */
+export function encodePayloadParts<N extends RecordName>(type: N, data: RecordData<N>): { head: Uint8Array; rest: Uint8Array | undefined } {
   const w = new ByteWriter(64);
   const values = data as unknown as Loose;
-  for (const [name, ft] of RECORDS[type].fields) writeField(w, ft, values[name], `${type}.${name}`);
-  return w.toBytes();
+  const fields = RECORDS[type].fields;
+  let rest: Uint8Array | undefined;
+  for (const [name, ft] of fields) {
+    if (ft === "rest") rest = bytes(values[name], `${type}.${name}`);
+    else writeField(w, ft, values[name], `${type}.${name}`);
+  }
+  return { head: w.toBytes(), rest };
 }
 
 function writeField(w: ByteWriter, ft: FieldType, v: unknown, what: string): void {

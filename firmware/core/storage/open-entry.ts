@@ -6,7 +6,7 @@
 // flush window has passed, and at the latest when the whole window has passed (a slow
 // journal entry may never reach a boundary). A power cut loses at most the window.
 import type { File } from "embedded:storage/files";
-import { EntryWriter, type EntryHeader, type EvidenceRecord, type SealResult, type Signer } from "../evidence";
+import { EntryWriter, recordPieces, type EntryHeader, type EvidenceRecord, type SealResult, type Signer } from "../evidence";
 import { CtzBoundaries } from "./ctz";
 
 export interface FlushPolicy {
@@ -62,13 +62,11 @@ export class OpenEntry {
   }
 
   append(record: EvidenceRecord, now: number): void {
-    const f = this.writer.frame(record);
-    this.#stream([f.frame, f.payload, f.check], now);
+    this.#stream(recordPieces(this.writer.frame(record)), now);
   }
 
   appendRaw(code: number, payload: Uint8Array, now: number): void {
-    const f = this.writer.frameRaw(code, this.timeOf(now), payload);
-    this.#stream([f.frame, f.payload, f.check], now);
+    this.#stream(recordPieces(this.writer.frameRaw(code, this.timeOf(now), payload)), now);
   }
 
   /** Commits if the flush window has run out (called on every append and by the store's tick). */
@@ -102,17 +100,23 @@ export class OpenEntry {
     this.size += bytes.length;
   }
 
+  /**
+   * Writes the pieces whole, except that once a commit is due the piece reaching the next
+   * block end is split there and committed; `now` is fixed within one append and a commit
+   * resets the window, so at most one split happens per call.
+   */
   #stream(parts: Uint8Array[], now: number): void {
     for (const part of parts) {
       let offset = 0;
-      while (offset < part.length) {
-        const boundary = this.#boundaries.boundaryAtOrAfter(this.size + 1);
-        const room = boundary - this.size;
-        const n = Math.min(room, part.length - offset);
-        this.#write(offset === 0 && n === part.length ? part : part.subarray(offset, offset + n));
-        offset += n;
-        if (this.size === boundary && this.#policy.alignToBlocks !== false && now - this.committedAt >= this.#policy.flushMs / 2) this.commit(now);
+      if (this.#policy.alignToBlocks !== false && now - this.committedAt >= this.#policy.flushMs / 2) {
+        const room = this.#boundaries.boundaryAtOrAfter(this.size + 1) - this.size;
+        if (room <= part.length) {
+          this.#write(room === part.length ? part : part.subarray(0, room));
+          this.commit(now);
+          offset = room;
+        }
       }
+      if (offset < part.length) this.#write(offset === 0 ? part : part.subarray(offset));
     }
     this.tick(now);
   }
