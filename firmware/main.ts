@@ -19,11 +19,11 @@ import GNSS, { type GnssSample } from "../hal/gnss/gnss";
 import { BatteryMonitor } from "../hal/power/battery";
 import Pcf8563 from "../hal/rtc/pcf8563";
 import type { I2cIoClass } from "../hal/rtc/i2c-io";
-import type { Signer } from "./core/evidence";
+import type { Signer } from "./core/evidence/index";
 import { CHINA_2026, WorkingDays, type WorkCalendar } from "./core/policy/calendar";
 import type { ClipName, FeedbackPort, PromptPort } from "./core/recorder/ports";
 import { Recorder } from "./core/recorder/recorder";
-import { EvidenceStore } from "./core/storage";
+import { EvidenceStore } from "./core/storage/index";
 import { DeviceClock } from "./device-clock";
 
 export const FIRMWARE_VERSION = "0.1.0";

@@ -2,7 +2,7 @@
 // force, continuous mode, the recording a power cut interrupted, and the recordings still
 // waiting for offload with their deadlines. A small JSON file replaced atomically.
 import type { Directory } from "embedded:storage/files";
-import { utf8Decode, utf8Encode } from "../evidence";
+import { utf8Decode, utf8Encode } from "../evidence/index";
 import { readSmallFile, replaceFile, statusOf } from "../storage/files-util";
 
 export interface PendingOffload {

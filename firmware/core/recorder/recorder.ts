@@ -9,11 +9,11 @@
 //            and a confirming press; refused stops are journaled;
 //   art. 14  each recording gets its offload deadline; warnings as it nears and passes;
 //   art. 10, 17  key-moment and obstruction marks;  art. 16  deletion always refused.
-import { RECORDS, type RecordData } from "../evidence";
+import { RECORDS, type RecordData } from "../evidence/index";
 import type { Directory } from "embedded:storage/files";
 import { OFFLOAD_WORKING_DAYS, deadlineLevel } from "../policy/deadline";
 import type { WorkingDays } from "../policy/calendar";
-import { StorageFullError, type EvidenceStore } from "../storage";
+import { StorageFullError, type EvidenceStore } from "../storage/index";
 import { PreEventBuffer, type BufferedMedia, type GnssFix } from "./pre-event";
 import type { ClockPort, FeedbackPort, PromptPort } from "./ports";
 import { loadMemory, saveMemory, type RecorderMemory } from "./recorder-state";

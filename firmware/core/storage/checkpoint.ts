@@ -1,7 +1,7 @@
 // The chain head checkpoint: what boot needs to continue the chain without scanning
 // the volume (so boot cost does not grow with the evidence held), plus the store's own
 // space accounting and boot count.
-import { ByteReader, ByteWriter, bytesEqual, FormatError, HASH_SIZE, sha256 } from "../evidence";
+import { ByteReader, ByteWriter, bytesEqual, FormatError, HASH_SIZE, sha256 } from "../evidence/index";
 
 export interface Checkpoint {
   /** Sequence number the next entry gets. */

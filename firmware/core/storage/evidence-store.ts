@@ -23,7 +23,7 @@ import {
   type RecordData,
   type RecordName,
   type Signer,
-} from "../evidence";
+} from "../evidence/index";
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from "./checkpoint";
 import { CtzBoundaries } from "./ctz";
 import { ensureDirectory, readSmallFile, replaceFile, statusOf } from "./files-util";

@@ -6,7 +6,7 @@
 // flush window has passed, and at the latest when the whole window has passed (a slow
 // journal entry may never reach a boundary). A power cut loses at most the window.
 import type { File } from "embedded:storage/files";
-import { EntryWriter, recordPieces, type EntryHeader, type EvidenceRecord, type SealResult, type Signer } from "../evidence";
+import { EntryWriter, recordPieces, type EntryHeader, type EvidenceRecord, type SealResult, type Signer } from "../evidence/index";
 import { CtzBoundaries } from "./ctz";
 
 export interface FlushPolicy {

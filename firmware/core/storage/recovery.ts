@@ -21,7 +21,7 @@ import {
   type EntryHeader,
   type SealResult,
   type Signer,
-} from "../evidence";
+} from "../evidence/index";
 import { readAt } from "./files-util";
 
 const CHUNK = 4096;
