@@ -29,7 +29,7 @@ import { Scheduler } from '../time/scheduler';
 import { VirtualClock } from '../time/virtual-clock';
 
 /** What the camera draws while on (ESP32-S3, camera, PSRAM, flash writes; an estimate). */
-const DRAW_ON_MA = 250;
+export const DRAW_ON_MA = 250;
 
 export interface SimDeviceOptions {
   deviceId: string;

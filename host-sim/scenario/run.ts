@@ -15,7 +15,7 @@ export interface SimOptions {
 export interface SimReport {
   scenario: string;
   seed: number;
-  engine: 'node';
+  engine: 'node' | 'xs';
   deviceId: string;
   head: { seq: number; hash: string } | null;
   entries: { seq: number; path: string; size: number; entryHash: string; link: string; sealedAtOp: number | null }[];
@@ -34,15 +34,17 @@ export interface SimResult {
   device: SimDevice;
 }
 
-const PRESS_MS = { short: 150, long: 1800 } as const;
+/** How long a scripted press holds the button: a short press, and one past the 1.5 s long press. */
+export const PRESS_MS = { short: 150, long: 1800 } as const;
 
-function isPowerCut(e: unknown): boolean {
+/** Whether an error is (or was caused by) the flash losing power. */
+export function isPowerCut(e: unknown): boolean {
   for (let x: unknown = e; x; x = (x as { cause?: unknown }).cause) if (x instanceof PowerCut) return true;
   return false;
 }
 
 /** The scenario's gnss-loss on/off events as intervals (ms from the start). */
-function fixLossIntervals(s: Scenario): { from: number; to: number }[] {
+export function fixLossIntervals(s: Scenario): { from: number; to: number }[] {
   const out: { from: number; to: number }[] = [];
   let from: number | undefined;
   for (const e of s.timeline) {

@@ -1,7 +1,7 @@
 // Bundles code for the XS engine into one script, as the device build links one program:
 // esbuild, IIFE, ES2022, with the device's platform modules mapped to the XS-side bridges
 // (host-sim/xs/bridge/), which forward each call to the host at the device's module boundary.
-import { build, type BuildOptions } from 'esbuild';
+import { build, buildSync, type BuildOptions } from 'esbuild';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
@@ -39,6 +39,45 @@ export function bundleForXs(entry: string, options: { aliases?: Record<string, s
     cache.set(key, p);
   }
   return p;
+}
+
+/** The device's platform modules -> the XS bridges that forward them to the simulated board on the host (device-host.ts). */
+export const XS_DEVICE_ALIASES: Record<string, string> = {
+  ...XS_ALIASES,
+  timer: 'host-sim/xs/bridge/timer.ts',
+  time: 'host-sim/xs/bridge/time.ts',
+  'embedded:io/digital': 'host-sim/xs/bridge/modules/digital.ts',
+  'embedded:io/analog': 'host-sim/xs/bridge/modules/analog.ts',
+  'embedded:io/i2c': 'host-sim/xs/bridge/modules/i2c.ts',
+  'embedded:io/serial': 'host-sim/xs/bridge/modules/serial.ts',
+  'embedded:io/audio/in': 'host-sim/xs/bridge/modules/audio-in.ts',
+  'embedded:io/audio/out': 'host-sim/xs/bridge/modules/audio-out.ts',
+  'embedded:io/image/in/camera': 'host-sim/xs/bridge/modules/camera.ts',
+};
+
+const syncCache = new Map<string, string>();
+
+/** bundleForXs, synchronously (esbuild's buildSync): for hosts that run on the synchronous simulator. */
+export function bundleForXsSync(entry: string, options: { aliases?: Record<string, string> } = {}): string {
+  const root = repoRoot();
+  const aliases = { ...XS_ALIASES, ...options.aliases };
+  const key = JSON.stringify([entry, aliases]);
+  let text = syncCache.get(key);
+  if (text === undefined) {
+    const r = buildSync({
+      ...XS_BUILD,
+      entryPoints: [entry.startsWith('/') ? entry : join(root, entry)],
+      alias: Object.fromEntries(Object.entries(aliases).map(([s, f]) => [s, join(root, f)])),
+    });
+    text = r.outputFiles![0].text;
+    syncCache.set(key, text);
+  }
+  return text;
+}
+
+/** The whole device's XS script: firmware/main.ts started by host-sim/xs/device-entry.ts, every device module bridged. */
+export function deviceXsBundle(): string {
+  return bundleForXsSync('host-sim/xs/device-entry.ts', { aliases: XS_DEVICE_ALIASES });
 }
 
 /** The storage harness's XS script (host-sim/xs/store-entry.ts). */

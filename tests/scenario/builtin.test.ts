@@ -140,7 +140,7 @@ describe('quancheng sim', () => {
     writeFileSync(file, JSON.stringify({ name: 'short', device: { blockCount: 512, preEventSeconds: 0, start: '2026-11-26T09:00:00+08:00' }, timeline: [{ at: 2, do: 'press', button: 'record' }, { at: 12, do: 'press', button: 'record' }, { at: 14, do: 'end' }] }));
     const r = await runCli('sim', '--scenario', file, '--out', out, '--seed', '7');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^scenario short \(seed 7\)/);
+    expect(r.stdout).toMatch(/^scenario short \(seed 7, node\)/);
     expect(r.stdout).toMatch(/^INTACT/m);
     const v = await runCli('verify', join(out, 'flash.img'), '--json');
     expect(JSON.parse(v.stdout).ok).toBe(true);
@@ -153,6 +153,6 @@ describe('quancheng sim', () => {
     expectOneLineError(await runCli('sim', '--scenario', bad), /timeline\[1\]\.at: time goes backwards/);
     expectOneLineError(await runCli('sim', '--scenario', 'nosuch'), /unknown scenario "nosuch" \(built-ins: bad-gnss, continuous, deadline, interruptions, notice, powerloss, shift, storage-full\)/);
     expectOneLineError(await runCli('sim', '--seed', 'x'), /--seed must be a whole number/);
-    expectOneLineError(await runCli('sim', '--engine', 'xs'), /unknown option --engine/);
+    expectOneLineError(await runCli('sim', '--engine', 'v8'), /--engine must be node or xs/);
   });
 });

@@ -1,7 +1,7 @@
 // The XS harness itself: the driver's protocol, and proof that it can fail — code that leans
 // on what XS lacks (Node globals, library methods newer than ES2022) throws inside XS and the
 // error reaches the host; the firmware's bundle mentions none of those.
-import { bundleForXs, deviceBundle, scanForMissing, storeBundle } from '../../host-sim/xs/bundle';
+import { bundleForXs, deviceBundle, deviceXsBundle, scanForMissing, storeBundle } from '../../host-sim/xs/bundle';
 import { findXsnapWorker, XsWorker } from '../../host-sim/xs/driver';
 
 const text = (b: Uint8Array) => Buffer.from(b).toString('utf8');
@@ -101,5 +101,12 @@ describe('bundles for XS use only what XS has', () => {
 
   test('the storage harness script', async () => {
     expect(scanForMissing(await storeBundle())).toEqual([]);
+  });
+
+  test('the whole-device script (firmware/main.ts over every device bridge): no device module left unresolved', () => {
+    const text = deviceXsBundle();
+    expect(scanForMissing(text)).toEqual([]);
+    // Every platform module is bridged: nothing is left to import at run time.
+    expect(text).not.toMatch(/\brequire\(|\bimport\(|from\s*["'](embedded:|timer|time|crypt)/);
   });
 });

@@ -4,13 +4,14 @@ import { join } from 'node:path';
 import { builtinNames, resolveScenario } from '../../host-sim/scenario/builtin';
 import { ScenarioError } from '../../host-sim/scenario/load';
 import { runScenario } from '../../host-sim/scenario/run';
+import { runScenarioXs } from '../../host-sim/xs/device-host';
 import type { Scenario } from '../../host-sim/scenario/types';
 import { parseArgs } from '../args';
 import { EXIT_OK, UsageError } from '../errors';
 import type { Io } from '../io';
 import { formatReport } from '../report/verify-text';
 
-export const simUsage = 'quancheng sim [--scenario NAME|FILE] [--seed N] [--cut-at OP] [--out DIR] [--json]';
+export const simUsage = 'quancheng sim [--scenario NAME|FILE] [--seed N] [--engine node|xs] [--cut-at OP] [--out DIR] [--json]';
 
 function integer(text: string | undefined, flag: string, fallback: number): number {
   if (text === undefined) return fallback;
@@ -19,7 +20,9 @@ function integer(text: string | undefined, flag: string, fallback: number): numb
 }
 
 export function runSim(argv: readonly string[], io: Io): number {
-  const args = parseArgs('sim', argv, { values: ['scenario', 'seed', 'cut-at', 'out'], switches: ['json'], positionals: [] });
+  const args = parseArgs('sim', argv, { values: ['scenario', 'seed', 'engine', 'cut-at', 'out'], switches: ['json'], positionals: [] });
+  const engine = args.values.get('engine') ?? 'node';
+  if (engine !== 'node' && engine !== 'xs') throw new UsageError(`sim: --engine must be node or xs, got ${JSON.stringify(engine)}`);
   const name = args.values.get('scenario') ?? 'shift';
   let scenario: Scenario;
   try {
@@ -31,7 +34,9 @@ export function runSim(argv: readonly string[], io: Io): number {
   const seed = integer(args.values.get('seed'), 'seed', 1);
   const cut = args.values.get('cut-at');
   const out = args.values.get('out') ?? join('out', `sim-${scenario.name}`);
-  const result = runScenario(scenario, { seed, cutAtOp: cut === undefined ? undefined : integer(cut, 'cut-at', 0) });
+  const options = { seed, cutAtOp: cut === undefined ? undefined : integer(cut, 'cut-at', 0) };
+  // The same firmware, on Node or in the real XS engine, on the same simulated hardware.
+  const result = engine === 'xs' ? runScenarioXs(scenario, options) : runScenario(scenario, options);
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'flash.img'), result.image);
   writeFileSync(join(out, 'report.json'), JSON.stringify(result.report, null, 2) + '\n');
@@ -40,7 +45,8 @@ export function runSim(argv: readonly string[], io: Io): number {
     return EXIT_OK;
   }
   const r = result.report;
-  io.out(`scenario ${r.scenario} (seed ${r.seed}): ${(r.virtualMs / 60000).toFixed(1)} min simulated, ${r.entries.length} entries, ${r.powerCuts} power cut(s)\n`);
+  io.out(`scenario ${r.scenario} (seed ${r.seed}, ${r.engine}): ${(r.virtualMs / 60000).toFixed(1)} min simulated, ${r.entries.length} entries, ${r.powerCuts} power cut(s)\n`);
+  if ('xs' in r) io.out(`xs: compute meter ${r.xs.compute} (${r.xs.commands} commands into XS, ${r.xs.calls} calls out, ${r.xs.boots} boot(s))\n`);
   io.out(`flash: ${r.flash.programs} programs, ${r.flash.erases} erases, ${(r.deviceTimeMs / 1000).toFixed(1)} s modeled busy time; image ${join(out, 'flash.img')}\n`);
   // The verdict; `quancheng verify IMAGE` gives the full compliance view.
   io.out(formatReport(result.verify).split('\n')[0] + '\n');

@@ -1,0 +1,3 @@
+// XS side of the device module: see ../io.ts.
+import { Digital } from '../io';
+export default Digital;

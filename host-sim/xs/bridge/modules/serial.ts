@@ -1,0 +1,3 @@
+// XS side of the device module: see ../io.ts.
+import { Serial } from '../io';
+export default Serial;
