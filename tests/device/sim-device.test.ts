@@ -1,5 +1,6 @@
 // The whole device in the simulator: firmware/main.ts on the simulated board.
-import { HEADER_FLAG_CLOCK_UNSET, parseEntry, verifyChain } from '../../firmware/core/evidence';
+import { decodePayload, HEADER_FLAG_CLOCK_UNSET, parseEntry, RECORDS, verifyChain } from '../../firmware/core/evidence';
+import { findSignal } from '../hal/media/correlate';
 import { SimDevice } from '../../host-sim/device/sim-device';
 import { readVolumeFiles } from '../../host-sim/flash/volume-files';
 import { nodeChecker } from '../../tools/crypto/node-checker';
@@ -45,4 +46,31 @@ test('an RTC that lost its backup supply: every entry says its wall-clock times 
   expect(r.problems).toEqual([]);
   for (const f of files) expect(parseEntry(f.bytes).header.flags & HEADER_FLAG_CLOCK_UNSET).toBe(HEADER_FLAG_CLOCK_UNSET);
   expect(r.compliance.recordings[0].start!.at).toBeNull();
+});
+
+test('art. 12: the notice the speaker played is in the recording on flash (its samples are found in the recorded audio)', () => {
+  const dev = new SimDevice({ deviceId: 'QC-DEV-0003', blockCount: 1024, preEventMs: 0, start: Date.parse('2026-11-26T09:00:00+08:00'), seed: 5 });
+  dev.powerOn();
+  dev.runUntil(2000);
+  dev.press('record', 120);
+  dev.runUntil(20_000);
+  dev.press('record', 120);
+  dev.runUntil(21_000);
+  dev.switchOff();
+  // The recording's audio as stored: its chunks in order, by first-sample index.
+  const chunks = chain(dev)
+    .filter((f) => f.path.endsWith('.qce'))
+    .flatMap((f) => parseEntry(f.bytes).records)
+    .filter((r) => r.code === RECORDS['audio-chunk'].code)
+    .map((r) => decodePayload(r.code, r.t, r.payload))
+    .map((r) => (r.type === 'audio-chunk' ? r.data : null)!);
+  const total = chunks.reduce((n, c) => Math.max(n, c.firstSample + c.samples.length / 2), 0);
+  const recorded = new Int16Array(total);
+  for (const c of chunks) recorded.set(new Int16Array(c.samples.slice().buffer), c.firstSample);
+  const notice = new Int16Array(dev.clips.notice.samples);
+  const found = findSignal(notice, recorded);
+  expect(found.ncc).toBeGreaterThan(0.9);
+  // ...and the journal says which clip: its SHA-256.
+  const r = verifyChain(chain(dev), { checker: nodeChecker, deviceKey: dev.signer.publicKey });
+  expect(r.compliance.recordings[0].notice?.outcome).toBe('played');
 });

@@ -76,6 +76,28 @@ describe('recorder: the rule on the device', () => {
     expect(report.compliance.recordings[0].flags).toEqual([]);
   });
 
+  test('art. 13: the officer pauses with the buttons: mark held is weather, or obstruction right after an obstruction mark', () => {
+    const rig = new RecorderRig();
+    const r = rig.recorder;
+    r.press('record-short');
+    rig.run(5000);
+    r.press('mark-long');
+    expect(r.state).toBe('interrupted');
+    rig.run(5000);
+    r.press('record-short');
+    rig.run(20_000);
+    r.press('both');
+    rig.run(3000);
+    r.press('mark-long');
+    rig.run(3000);
+    r.press('record-short');
+    rig.run(20_000);
+    r.press('record-short');
+    const rec = rig.verify().compliance.recordings[0];
+    expect(rec.interruptions.map((i) => `${i.reason}:${i.explanation ? 'explained' : '-'}`)).toEqual(['weather:explained', 'obstruction:explained']);
+    expect(rec.obstructions).toHaveLength(1);
+  });
+
   test('art. 13: an interruption never resumed is flagged for a written report', () => {
     const rig = new RecorderRig();
     rig.recorder.press('record-short');

@@ -56,6 +56,8 @@ export class Recorder {
   /** The explanation being recorded after a resume. */
   #explaining: { interruption: number; from: number; seq: number; offset: number } | undefined;
   #interruptedAt = 0;
+  /** When the officer last marked an obstruction (both buttons). */
+  #obstructedAt = -Infinity;
   #lastDeadlineCheck = -Infinity;
   #lastFix: GnssFix | undefined;
 
@@ -122,7 +124,10 @@ export class Recorder {
         return;
       case "recording":
         if (g === "mark-short") this.#mark(now);
-        else if (g === "both" || g === "mark-long") this.#journalMark("obstruction", "marked by officer");
+        else if (g === "both") {
+          this.#obstructedAt = now;
+          this.#journalMark("obstruction", "marked by officer");
+        } else if (g === "mark-long") this.#officerPause(now);
         else if (g === "record-short") this.#stopPressed(now);
         else if (g === "record-long") this.#longStop(now);
         return;
@@ -261,6 +266,16 @@ export class Recorder {
     });
   }
 
+  /**
+   * The officer pauses recording for an objective reason (art. 13): right after an
+   * obstruction mark (within OBSTRUCTION_PAUSE_MS) the reason is obstruction, otherwise
+   * bad weather, the other reason an officer rather than the device can see.
+   */
+  #officerPause(now: number): void {
+    if (now - this.#obstructedAt <= OBSTRUCTION_PAUSE_MS) this.interrupt("obstruction", "paused by officer after an obstruction mark");
+    else this.interrupt("weather", "paused by officer");
+  }
+
   #mark(now: number): void {
     if (this.#noticePendingUntil !== undefined && now <= this.#noticePendingUntil) {
       this.#noticePendingUntil = undefined;
@@ -387,6 +402,9 @@ export class Recorder {
     return this.#lastFix;
   }
 }
+
+/** A pause within this long after an obstruction mark is an obstruction interruption. */
+const OBSTRUCTION_PAUSE_MS = 60_000;
 
 const QUALITIES = ["invalid", "gps", "dgps", "pps", "rtk", "float-rtk", "estimated", "manual", "simulation"] as const;
 
