@@ -109,6 +109,11 @@ export function runScenario(s: Scenario, options: SimOptions): SimResult {
   }
 
   if (!dev.lfs) dev.powerOn(), dev.switchOff();
+  return { ...reportRun(s, options, dev, sealedAt, 'node'), device: dev };
+}
+
+/** What a finished run left on the flash, verified: shared by the Node and the XS engine. */
+export function reportRun(s: Scenario, options: SimOptions, dev: SimDevice, sealedAt: ReadonlyMap<string, number>, engine: 'node' | 'xs'): { image: Uint8Array; verify: VerifyReport; report: SimReport } {
   const files = readVolumeFiles(dev.lfs!, (p) => p.startsWith('ev/') || p.startsWith('open/'));
   const verify = verifyChain(files, { checker: nodeChecker, deviceKey: dev.signer.publicKey });
   const entries = files
@@ -121,11 +126,10 @@ export function runScenario(s: Scenario, options: SimOptions): SimResult {
   return {
     image: dev.nor.snapshot(),
     verify,
-    device: dev,
     report: {
       scenario: s.name,
       seed: options.seed,
-      engine: 'node',
+      engine,
       deviceId: s.device.deviceId,
       head: verify.head,
       entries,

@@ -35,7 +35,7 @@ import Digital from '../io/digital';
 import I2C from '../io/i2c';
 import Serial from '../io/serial';
 import { Littlefs } from '../littlefs/index';
-import { fixLossIntervals, isPowerCut, PRESS_MS, type SimReport } from '../scenario/run';
+import { fixLossIntervals, isPowerCut, PRESS_MS, reportRun, type SimReport } from '../scenario/run';
 import type { Scenario, ScenarioEvent } from '../scenario/types';
 import type { TimerHandle } from '../time/scheduler';
 import type { WireArg, WireCallbackArg, WireResult } from './bridge/io';
@@ -460,34 +460,8 @@ function runOn(dev: XsDevice, s: Scenario, options: XsSimOptions): XsSimResult {
   }
 
   if (!sim.lfs) dev.powerOn(), dev.switchOff();
-  const files = readVolumeFiles(sim.lfs!, (p) => p.startsWith('ev/') || p.startsWith('open/'));
-  const verify = verifyChain(files, { checker: nodeChecker, deviceKey: sim.signer.publicKey });
-  const entries = files
-    .filter((f) => f.path.endsWith('.qce'))
-    .map((f) => {
-      const e = parseEntry(f.bytes);
-      return { seq: e.header.seq, path: f.path, size: f.bytes.length, entryHash: toHex(e.seal.entryHash), link: toHex(e.seal.link), sealedAtOp: sealedAt.get(f.path) ?? null };
-    });
-  const c = sim.nor.counters;
-  return {
-    image: sim.nor.snapshot(),
-    verify,
-    device: dev,
-    report: {
-      scenario: s.name,
-      seed: options.seed,
-      engine: 'xs',
-      deviceId: s.device.deviceId,
-      head: verify.head,
-      entries,
-      deviceTimeMs: c.timeMs,
-      flash: { ...c },
-      powerCuts: sim.powerCuts,
-      virtualMs: sim.scheduler.now(),
-      verify: { ok: verify.ok, problems: verify.problems },
-      xs: dev.meter(),
-    },
-  };
+  const run = reportRun(s, options, sim, sealedAt, 'xs');
+  return { ...run, device: dev, report: { ...run.report, engine: 'xs', xs: dev.meter() } };
 }
 
 function apply(dev: XsDevice, e: ScenarioEvent, runUntil: (t: number) => void): void {
