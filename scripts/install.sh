@@ -11,6 +11,8 @@ need_apt=()
 # espeak-ng speaks the statutory notice (resources/build-clips.mjs).
 dpkg -s libclang-dev >/dev/null 2>&1 || need_apt+=(libclang-dev clang)
 dpkg -s espeak-ng >/dev/null 2>&1 || need_apt+=(espeak-ng)
+# chromium renders the inspector's HTML report in a real headless browser (tests/tools/inspector).
+dpkg -s chromium >/dev/null 2>&1 || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== system packages: ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
