@@ -49,6 +49,7 @@ export interface Provisioning {
 export class ProvisioningError extends Error {}
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
+const DEVICE_ID = /^[A-Za-z0-9_-]{1,16}$/;
 const KEY = /^04[0-9a-fA-F]{128}$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -90,8 +91,8 @@ export function validateProvisioning(v: unknown, mediaProfiles: readonly string[
   if (typeof v !== "object" || v === null || Array.isArray(v)) fail("must be a JSON object");
   const o = v as Record<string, unknown>;
   if (o.version !== PROVISIONING_VERSION) fail(`version must be ${PROVISIONING_VERSION}`);
-  const deviceId = text(o.deviceId, "deviceId", 32);
-  if (!ID.test(deviceId) || deviceId === UNPROVISIONED) fail("deviceId must be letters, digits, '.', '_' or '-'");
+  const deviceId = text(o.deviceId, "deviceId", 16);
+  if (!DEVICE_ID.test(deviceId) || deviceId === UNPROVISIONED) fail("deviceId must be 1-16 letters, digits, '_' or '-' (the evidence header's rule)");
   let officer: Provisioning["officer"];
   if (o.officer !== undefined) {
     if (typeof o.officer !== "object" || o.officer === null) fail("officer must be an object");
