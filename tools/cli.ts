@@ -1,5 +1,6 @@
 // The quancheng command line: dispatches to commands, maps errors to exit codes (DESIGN §6).
 import { extractUsage, lsUsage, runExtract, runLs } from './commands/image-cmds';
+import { flashUsage, runFlash } from './commands/flash';
 import { runSim, simUsage } from './commands/sim';
 import { runVerify, verifyUsage } from './commands/verify';
 import { EXIT_BAD_INPUT, EXIT_OK, UsageError } from './errors';
@@ -12,6 +13,7 @@ const COMMANDS: Record<string, Command> = {
   verify: { usage: verifyUsage, summary: 'check an evidence chain (image or directory): hashes, links, signatures, compliance', run: runVerify },
   ls: { usage: lsUsage, summary: 'list the files of a storage partition image', run: runLs },
   extract: { usage: extractUsage, summary: 'copy the files of a storage partition image into a new directory', run: runExtract },
+  flash: { usage: flashUsage, summary: 'assemble a unit\'s flash (partition table, provisioned storage volume, app) and write it with esptool', run: runFlash },
 };
 
 function help(): string {
