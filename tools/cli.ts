@@ -2,6 +2,7 @@
 import { extractUsage, lsUsage, runExtract, runLs } from './commands/image-cmds';
 import { flashUsage, runFlash } from './commands/flash';
 import { runSim, simUsage } from './commands/sim';
+import { runStore, storeUsage } from './store/command';
 import { runVerify, verifyUsage } from './commands/verify';
 import { EXIT_BAD_INPUT, EXIT_OK, UsageError } from './errors';
 import { processIo, type Io } from './io';
@@ -13,6 +14,7 @@ const COMMANDS: Record<string, Command> = {
   verify: { usage: verifyUsage, summary: 'check an evidence chain (image or directory): hashes, links, signatures, compliance', run: runVerify },
   ls: { usage: lsUsage, summary: 'list the files of a storage partition image', run: runLs },
   extract: { usage: extractUsage, summary: 'copy the files of a storage partition image into a new directory', run: runExtract },
+  store: { usage: storeUsage, summary: 'the designated store (art. 14): create one, list its devices, re-verify what it holds, add entries', run: runStore },
   flash: { usage: flashUsage, summary: 'assemble a unit\'s flash (partition table, provisioned storage volume, app) and write it with esptool', run: runFlash },
 };
 

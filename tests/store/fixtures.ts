@@ -26,7 +26,7 @@ export function batchOf(files: readonly EntryFile[]): OffloadEntry[] {
     .sort((a, b) => a.seq - b.seq);
 }
 
-/** The sample chain (12 entries: three recordings) of device QC-SAMPLE-01. */
+/** The sample chain (11 entries: three recordings) of device QC-SAMPLE-01. */
 export function deviceChain(): OffloadEntry[] {
   return batchOf(sampleChain({ recordings: 3 }));
 }
