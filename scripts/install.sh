@@ -13,6 +13,9 @@ dpkg -s libclang-dev >/dev/null 2>&1 || need_apt+=(libclang-dev clang)
 dpkg -s espeak-ng >/dev/null 2>&1 || need_apt+=(espeak-ng)
 # chromium renders the inspector's HTML report in a real headless browser (tests/tools/inspector).
 dpkg -s chromium >/dev/null 2>&1 || need_apt+=(chromium)
+# quancheng export: ffprobe checks its AVI/WAV in the tests; xorriso writes the --iso disc image.
+dpkg -s ffmpeg >/dev/null 2>&1 || need_apt+=(ffmpeg)
+dpkg -s xorriso >/dev/null 2>&1 || need_apt+=(xorriso)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== system packages: ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

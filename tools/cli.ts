@@ -1,4 +1,5 @@
 // The quancheng command line: dispatches to commands, maps errors to exit codes (DESIGN §6).
+import { exportUsage, runExport } from './commands/export';
 import { extractUsage, lsUsage, runExtract, runLs } from './commands/image-cmds';
 import { flashUsage, runFlash } from './commands/flash';
 import { runSim, simUsage } from './commands/sim';
@@ -14,6 +15,7 @@ const COMMANDS: Record<string, Command> = {
   verify: { usage: verifyUsage, summary: 'check an evidence chain (image or directory): hashes, links, signatures, compliance', run: runVerify },
   ls: { usage: lsUsage, summary: 'list the files of a storage partition image', run: runLs },
   extract: { usage: extractUsage, summary: 'copy the files of a storage partition image into a new directory', run: runExtract },
+  export: { usage: exportUsage, summary: 'evidence package: playable media, the article-15 note, verification report, original entries (--iso: disc image)', run: runExport },
   store: { usage: storeUsage, summary: 'the designated store (art. 14): create one, list its devices, re-verify what it holds, add entries', run: runStore },
   flash: { usage: flashUsage, summary: 'assemble a unit\'s flash (partition table, provisioned storage volume, app) and write it with esptool', run: runFlash },
 };
