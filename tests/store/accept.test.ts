@@ -52,6 +52,7 @@ describe('a store accepts a chain in batches', () => {
     expect(store.accept('QC-SAMPLE-01', chain.slice(2, 6))).toMatchObject({ added: 0, resent: 4 });
     expect(snapshot(store.dir)).toEqual(before);
     expect(store.accept('QC-SAMPLE-01', chain.slice(3, 9))).toMatchObject({ added: 3, resent: 3, position: { throughSeq: 8 } });
+    expect(store.accept('QC-SAMPLE-01', [])).toMatchObject({ added: 0, resent: 0, position: { throughSeq: 8 } });
   });
 
   test('an entry sealed by the device key after the held chain is accepted (the control for the foreign-key refusal)', () => {
@@ -77,6 +78,7 @@ describe('a store refuses, and writes nothing', () => {
     ['an entry whose bytes were altered after sealing', (s) => s.accept('QC-SAMPLE-01', [chain[5], flip(chain[6], 200)]), 'modified', 6],
     ['an entry that does not link to the held chain', (s) => s.accept('QC-SAMPLE-01', batchOf(sampleChain({ recordings: 3, startTime: T0 })).slice(5, 7)), 'broken-link', 5],
     ['garbage', (s) => s.accept('QC-SAMPLE-01', [{ seq: 5, bytes: new Uint8Array(40) }]), 'malformed', 5],
+    ['an empty batch for a device the store does not know', (s) => s.accept('QC-NEW-03', []), 'unknown-device', null],
     ['an invalid device id', (s) => s.accept('../etc', chain.slice(0, 1)), 'bad-device-id', null],
   ];
 

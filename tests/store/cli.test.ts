@@ -69,6 +69,18 @@ describe('quancheng store', () => {
     expect(r.stdout).toMatch(new RegExp(`receipt ${String(files.length - 1).padStart(10, '0')}-\\d+\\.qcr: signature does not verify`));
   });
 
+  test('verify: a damaged index is a problem (exit 1), not a crash', async () => {
+    const dir = await initStore();
+    await runCli('store', 'add', dir, chainDir, '--at', AT);
+    const index = join(dir, 'devices', 'QC-SAMPLE-01', 'index.jsonl');
+    const lines = readFileSync(index, 'utf8').split('\n');
+    lines[2] = lines[3];
+    writeFileSync(index, lines.join('\n'));
+    const r = await runCli('store', 'verify', dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^NOT INTACT: QC-SAMPLE-01, no entries, 1 receipt\n  index: .*index\.jsonl line 3: expected entry 2\n$/);
+  });
+
   test('add: a batch the store refuses is exit 1, "refused", and the store is unchanged', async () => {
     const dir = await initStore();
     const gap = writeChain(files.filter((_, i) => i !== 4));

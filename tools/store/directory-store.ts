@@ -130,6 +130,7 @@ export class DirectoryStore implements EvidenceStoreBackend {
       deviceKey: () => this.#deviceKey(deviceId, lines[0]),
     };
     const plan = planBatch(deviceId, heldChain, entries, this.#checker);
+    if (lines.length === 0 && plan.added.length === 0) throw new StoreRefusal('unknown-device', null, `an empty batch, and the store holds no entries of ${JSON.stringify(deviceId)}`);
     if (plan.added.length > 0) {
       // Objects first, then the index that names them: a cut in between leaves only
       // unnamed objects, and the re-sent batch finds them and goes on.
