@@ -1,9 +1,10 @@
 // The evidence package (art. 15): per recording, playable media (AVI with MJPEG video and
 // PCM audio, and a WAV of the audio); the written note (note.html, note.json); the
-// verification report (verify.txt, verify.json); the original entries bit-exact under
+// verification report (verify.txt, verify.json) and the inspector's report.html; the original entries bit-exact under
 // original/; SHA256SUMS over every file. Written into an existing empty directory.
 import { join } from 'node:path';
 import { parseEntry, parseEntryName, toHex, type EntryFile, type VerifyReport } from '../../firmware/core/evidence';
+import { renderInspectorReport } from '../report/inspector';
 import { formatReport } from '../report/verify-text';
 import { muxAvi } from './avi';
 import { setDates, writeParts } from './files';
@@ -95,6 +96,13 @@ export function writePackage(dir: string, input: PackageInput): PackageSummary {
   const note = buildNote({ report, verdict: text.split('\n')[0], materials, media, entries, exportedAt: input.exportedAt, utcOffsetMinutes: offset });
   put('note.json', [utf8(JSON.stringify(note, null, 2) + '\n')]);
   put('note.html', [utf8(renderNoteHtml(note))]);
+
+  // The inspector's timeline report, linking the video. Its audio seek positions assume a
+  // gapless audio file, while ours keeps the recording's clock (silence in gaps), so the
+  // audio is not handed over until the two agree.
+  const links: Record<number, { video?: string }> = {};
+  for (const [n, m] of media) if (m.video) links[n] = { video: m.video };
+  put('report.html', [utf8(renderInspectorReport(report, input.files, { utcOffsetMinutes: offset, media: links }))]);
 
   put('SHA256SUMS', [utf8(sha256Sums(written))]);
   setDates(dir, input.exportedAt);
