@@ -19,7 +19,11 @@ import GNSS, { type GnssSample } from "../hal/gnss/gnss";
 import { BatteryMonitor } from "../hal/power/battery";
 import Pcf8563 from "../hal/rtc/pcf8563";
 import type { I2cIoClass } from "../hal/rtc/i2c-io";
-import type { Signer } from "./core/evidence/index";
+import type { SignatureChecker, Signer } from "./core/evidence/index";
+import { MaintenanceService } from "./core/maintenance/service";
+import { CONFIG_DIR, encodeProvisioning, parseProvisioning, PROVISIONING_NEW_PATH, PROVISIONING_PATH, ProvisioningError, type Provisioning } from "./core/maintenance/provisioning";
+import { ensureDirectory, readSmallFile, replaceFile, statusOf } from "./core/storage/files-util";
+import { MaintenancePort } from "./maintenance-port";
 import { CHINA_2026, WorkingDays, type WorkCalendar } from "./core/policy/calendar";
 import type { ClipName, FeedbackPort, PromptPort } from "./core/recorder/ports";
 import { Recorder } from "./core/recorder/recorder";
@@ -34,25 +38,50 @@ export const FIRMWARE_VERSION = "0.1.0";
  */
 export const MEDIA_PROFILE = { name: "qvga-3-16k", width: 320, height: 240, fps: 3, jpegQuality: 30, sampleRate: 16000, audioChunkMs: 500 } as const;
 
+export const MEDIA_PROFILES: readonly string[] = [MEDIA_PROFILE.name];
+
 export interface DeviceEnv {
   root: Directory;
   signer: Signer;
+  /** Checks technicians' and the store's signatures (the secure element's Verify on the device). */
+  checker: SignatureChecker;
   clips: Record<"notice" | "explain", Clip>;
-  deviceId: string;
+  /**
+   * The identity to use while the volume holds no provisioning (the simulator's factory
+   * setting). Undefined: the device waits unprovisioned, recording refused, until a
+   * technician provisions it over the maintenance port.
+   */
+  deviceId?: string;
   /** Storage partition size in 4 KB blocks. */
   blockCount: number;
   preEventMs: number;
   build: string;
   calendar?: WorkCalendar;
+  /** The platform's random source for challenges (Math.random: the hardware RNG on the ESP32). */
+  random?: () => number;
 }
 
 export interface RunningDevice {
-  recorder: Recorder;
-  store: EvidenceStore;
-  clock: DeviceClock;
-  battery: BatteryMonitor;
+  /** The recorder and store exist once the device has an identity; reading them before throws. */
+  readonly recorder: Recorder;
+  readonly store: EvidenceStore;
+  readonly provisioned: boolean;
+  readonly clock: DeviceClock;
+  readonly battery: BatteryMonitor;
+  readonly maintenance: MaintenanceService;
   /** Stops capture and timers (an orderly power-down seals everything first). */
   shutdown(): void;
+}
+
+/** The provisioning kept on the volume; undefined when there is none or it cannot be read (then the device is unprovisioned and says why in `problem`). */
+function loadProvisioning(root: Directory): { p?: Provisioning; problem?: string } {
+  if (!statusOf(root, PROVISIONING_PATH)) return {};
+  try {
+    return { p: parseProvisioning(readSmallFile(root, PROVISIONING_PATH), MEDIA_PROFILES) };
+  } catch (e) {
+    if (e instanceof ProvisioningError) return { problem: e.message };
+    throw e;
+  }
 }
 
 function promptPort(clips: DeviceEnv["clips"]): PromptPort {
@@ -106,7 +135,7 @@ const e7 = (deg: number) => Math.round(deg * 1e7);
  * 2 s off (the sentence arrives up to a second after its epoch at 9600 baud), journaled
  * with the old and new time.
  */
-function startGnss(recorder: Recorder, store: EvidenceStore, clock: DeviceClock): GNSS {
+function startGnss(core: () => { recorder: Recorder; store: EvidenceStore } | undefined, clock: DeviceClock): GNSS {
   let last: GnssSample | undefined;
   let lostAt: number | undefined;
   return new GNSS({
@@ -118,12 +147,12 @@ function startGnss(recorder: Recorder, store: EvidenceStore, clock: DeviceClock)
         const wall = clock.wall();
         if (wall === undefined || Math.abs(wall - s.utc) > 2000) {
           const old = clock.set(s.utc);
-          store.journal("time-set", { oldTime: old ?? 0, newTime: s.utc, source: "gnss" });
+          core()?.store.journal("time-set", { oldTime: old ?? 0, newTime: s.utc, source: "gnss" });
         }
       }
       if (!s.fix || s.latitude === undefined || s.longitude === undefined) return;
       last = s;
-      recorder.fix(
+      core()?.recorder.fix(
         {
           latitude: e7(s.latitude),
           longitude: e7(s.longitude),
@@ -144,94 +173,173 @@ function startGnss(recorder: Recorder, store: EvidenceStore, clock: DeviceClock)
       const lon = now?.longitude === undefined ? 0 : e7(now.longitude);
       if (!fixed) {
         lostAt = clock.mono();
-        store.journal("gnss-lost", { latitude: lat, longitude: lon });
+        core()?.store.journal("gnss-lost", { latitude: lat, longitude: lon });
       } else if (lostAt !== undefined) {
-        store.journal("gnss-regained", { latitude: lat, longitude: lon, satellites: now?.satellites ?? 0, lostMs: clock.mono() - lostAt });
+        core()?.store.journal("gnss-regained", { latitude: lat, longitude: lon, satellites: now?.satellites ?? 0, lostMs: clock.mono() - lostAt });
         lostAt = undefined;
       }
     },
   });
 }
 
+/** What runs once the device has an identity: the chain and the recorder. */
+interface Core {
+  store: EvidenceStore;
+  recorder: Recorder;
+}
+
 export function startDevice(env: DeviceEnv): RunningDevice {
   // @moddable/typings' I2C omits close(), which Moddable's class has (ECMA-419 base pattern).
   const rtc = new Pcf8563({ clock: { io: I2C as unknown as I2cIoClass, data: BOARD.i2c.data, clock: BOARD.i2c.clock, hz: BOARD.i2c.hz, port: BOARD.i2c.port, address: BOARD.rtc.address } });
   const clock = new DeviceClock(rtc);
-  const store = EvidenceStore.open({
-    root: env.root,
-    deviceId: env.deviceId,
-    signer: env.signer,
-    clock,
-    blockSize: 4096,
-    blockCount: env.blockCount,
-    firmware: { version: FIRMWARE_VERSION, build: env.build },
-  });
-  // With the RTC's time lost, entries carry the clock-unset flag until the clock is set.
-
   const indicators = new Indicators({ Digital, led: BOARD.led, vibration: BOARD.vibration });
-  const recorder = new Recorder({
-    store,
-    root: env.root,
-    clock,
-    prompts: promptPort(env.clips),
-    feedback: feedbackPort(indicators),
-    calendar: new WorkingDays(env.calendar ?? CHINA_2026),
-    profile: MEDIA_PROFILE.name,
-    preEventMs: env.preEventMs,
-  });
+  const loaded = loadProvisioning(env.root);
+  let provisioning = loaded.p;
+  let core: Core | undefined;
+
+  const startCore = (deviceId: string): Core => {
+    const store = EvidenceStore.open({
+      root: env.root,
+      deviceId,
+      signer: env.signer,
+      clock,
+      blockSize: 4096,
+      blockCount: env.blockCount,
+      firmware: { version: FIRMWARE_VERSION, build: env.build },
+    });
+    // With the RTC's time lost, entries carry the clock-unset flag until the clock is set.
+    const recorder = new Recorder({
+      store,
+      root: env.root,
+      clock,
+      prompts: promptPort(env.clips),
+      feedback: feedbackPort(indicators),
+      calendar: new WorkingDays(provisioning?.calendar ?? env.calendar ?? CHINA_2026),
+      profile: MEDIA_PROFILE.name,
+      preEventMs: provisioning?.preEventMs ?? env.preEventMs,
+    });
+    return { store, recorder };
+  };
+  const identity = provisioning?.deviceId ?? env.deviceId;
+  if (identity !== undefined) core = startCore(identity);
+  else indicators.warning(true); // unprovisioned: the warning light stays on until a technician provisions it
+
+  /** A provisioning from the maintenance port: kept on the volume first, then applied and journaled. */
+  const provision = (p: Provisioning, by: string) => {
+    ensureDirectory(env.root, CONFIG_DIR);
+    replaceFile(env.root, PROVISIONING_PATH, PROVISIONING_NEW_PATH, encodeProvisioning(p));
+    const before = provisioning;
+    provisioning = p;
+    if (!core) {
+      core = startCore(p.deviceId);
+      indicators.warning(false);
+    }
+    const { store, recorder } = core;
+    const setting = (key: string, value: string, old: string | undefined) => {
+      if (value !== old) store.journal("config", { key, value, setBy: by });
+    };
+    setting("unit", p.unit, before?.unit);
+    setting("technicians", p.technicians.map((t) => t.id).join(","), before?.technicians.map((t) => t.id).join(","));
+    setting("store", p.store.id, before?.store.id);
+    setting("media-profile", p.mediaProfile, before?.mediaProfile);
+    setting("pre-event-ms", String(p.preEventMs), before ? String(before.preEventMs) : undefined);
+    setting("calendar", p.calendar ? p.calendar.source : "default", before ? (before.calendar ? before.calendar.source : "default") : undefined);
+    const officer = recorder.memory.officer;
+    if (p.officer && (!officer || officer.name !== p.officer.name || officer.certificate !== p.officer.certificate || officer.unit !== p.unit))
+      recorder.assignOfficer(p.officer.name, p.officer.certificate, p.unit, by);
+    if (p.continuous !== recorder.memory.continuous) recorder.setContinuous(p.continuous, "technician");
+  };
+
+  const ensureCore = (): Core => {
+    if (!core) throw new Error(loaded.problem ? `device not provisioned (${loaded.problem})` : "device not provisioned");
+    return core;
+  };
 
   const buttons = new Buttons({
     Digital,
     pins: BOARD.buttons,
-    onPress: (b) => recorder.press(b === "record" ? "record-short" : "mark-short"),
-    onLongPress: (b) => recorder.press(b === "record" ? "record-long" : "mark-long"),
-    onCombo: () => recorder.press("both"),
+    onPress: (b) => (core ? core.recorder.press(b === "record" ? "record-short" : "mark-short") : indicators.refused()),
+    onLongPress: (b) => (core ? core.recorder.press(b === "record" ? "record-long" : "mark-long") : indicators.refused()),
+    onCombo: () => (core ? core.recorder.press("both") : indicators.refused()),
   });
 
   const battery = new BatteryMonitor({
     Analog,
     pin: BOARD.battery.pin,
     dividerRatio: BOARD.battery.dividerRatio,
-    onLow: (r) => store.journal("battery-low", { millivolts: r.millivolts, percent: Math.round(r.percent), level: "low" }),
+    onLow: (r) => core?.store.journal("battery-low", { millivolts: r.millivolts, percent: Math.round(r.percent), level: "low" }),
     onCritical: (r) => {
-      store.journal("battery-low", { millivolts: r.millivolts, percent: Math.round(r.percent), level: "critical" });
-      recorder.interrupt("low-battery", `battery ${Math.round(r.percent)} %`);
+      if (!core) return;
+      core.store.journal("battery-low", { millivolts: r.millivolts, percent: Math.round(r.percent), level: "critical" });
+      core.recorder.interrupt("low-battery", `battery ${Math.round(r.percent)} %`);
     },
   });
 
-  const gnss = startGnss(recorder, store, clock);
+  const gnss = startGnss(() => core, clock);
 
   const camera = new CameraCapture({
     width: MEDIA_PROFILE.width,
     height: MEDIA_PROFILE.height,
     rate: MEDIA_PROFILE.fps,
     // The frame buffer goes back to the camera after this call: keep a copy.
-    onFrame: (f) => recorder.frame(f.number, MEDIA_PROFILE.width, MEDIA_PROFILE.height, new Uint8Array(f.jpeg.slice(0)), clock.mono()),
-    onFault: (reason) => recorder.interrupt("device-fault", `camera: ${reason}`),
+    onFrame: (f) => core?.recorder.frame(f.number, MEDIA_PROFILE.width, MEDIA_PROFILE.height, new Uint8Array(f.jpeg.slice(0)), clock.mono()),
+    onFault: (reason) => core?.recorder.interrupt("device-fault", `camera: ${reason}`),
   });
   const microphone = new MicrophoneCapture({
     sampleRate: MEDIA_PROFILE.sampleRate,
     chunkMs: MEDIA_PROFILE.audioChunkMs,
-    onChunk: (c) => recorder.audio(c.firstSample, MEDIA_PROFILE.sampleRate, new Uint8Array(c.samples.slice(0)), clock.mono()),
-    onFault: (reason) => recorder.interrupt("device-fault", `microphone: ${reason}`),
+    onChunk: (c) => core?.recorder.audio(c.firstSample, MEDIA_PROFILE.sampleRate, new Uint8Array(c.samples.slice(0)), clock.mono()),
+    onFault: (reason) => core?.recorder.interrupt("device-fault", `microphone: ${reason}`),
   });
   camera.start();
   microphone.start();
-  const ticker = Timer.repeat(() => recorder.tick(), 250);
+
+  const maintenance = new MaintenanceService({
+    firmware: { version: FIRMWARE_VERSION, build: env.build },
+    mediaProfiles: MEDIA_PROFILES,
+    checker: env.checker,
+    clock,
+    identity: () => provisioning?.deviceId ?? env.deviceId,
+    store: () => core?.store,
+    recorder: () => core?.recorder,
+    provisioning: () => provisioning,
+    provision,
+    battery: () => {
+      const r = battery.reading;
+      return r && { millivolts: r.millivolts, percent: Math.round(r.percent) };
+    },
+    bootCount: () => core?.store.boot.bootCount ?? 0,
+    random: env.random ?? Math.random,
+  });
+  const port = new MaintenancePort({ service: maintenance, ...BOARD.maintenance, mono: () => clock.mono() });
+  const ticker = Timer.repeat(() => {
+    core?.recorder.tick();
+    maintenance.tick();
+    port.tick();
+  }, 250);
 
   return {
-    recorder,
-    store,
+    get recorder() {
+      return ensureCore().recorder;
+    },
+    get store() {
+      return ensureCore().store;
+    },
+    get provisioned() {
+      return core !== undefined;
+    },
     clock,
     battery,
+    maintenance,
     shutdown() {
       Timer.clear(ticker);
+      port.close();
       camera.close();
       microphone.close();
       buttons.close();
       battery.close();
       gnss.close();
-      recorder.shutdown();
+      core?.recorder.shutdown();
       indicators.close();
       rtc.close();
     },

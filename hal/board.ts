@@ -24,6 +24,12 @@ export const BOARD = {
   /** The board's user LED (active low) and a vibration motor behind a transistor. */
   led: { pin: 21, activeLow: true },
   vibration: { pin: 4 },
+  /**
+   * The maintenance link: the USB-C socket (the S3's USB-Serial-JTAG on GPIO19/20) as a
+   * serial port at 460800 baud. See docs/HARDWARE.md: Moddable's Serial drives the UARTs,
+   * so the device build needs a Serial over the USB peripheral with the same interface.
+   */
+  maintenance: { port: 0, receive: 20, transmit: 19, baud: 460800 },
   /** Battery through a 1:2 divider (two 100 kΩ) on an ADC1 pin. */
   battery: { pin: 3, dividerRatio: 2 },
 } as const;

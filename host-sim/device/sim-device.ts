@@ -11,6 +11,9 @@ import { useBoard } from '../board/current';
 import { SimBoard } from '../board/sim-board';
 import { useVolume } from '../files/module';
 import { LfsDirectory } from '../files/lfs-directory';
+import { MaintenanceLink } from '../models/maintenance-link';
+import { nodeChecker } from '../../tools/crypto/node-checker';
+import { CONFIG_DIR, encodeProvisioning, PROVISIONING_PATH, type Provisioning } from '../../firmware/core/maintenance/provisioning';
 import { NorFlash } from '../flash/nor';
 import { BLOCK_SIZE, isBlank, storageLfsConfig } from '../flash/storage-volume';
 import { SoftSigner } from '../keys/soft-signer';
@@ -32,7 +35,10 @@ import { VirtualClock } from '../time/virtual-clock';
 export const DRAW_ON_MA = 250;
 
 export interface SimDeviceOptions {
-  deviceId: string;
+  /** The factory identity; undefined: the device starts unprovisioned (see `provisioning`). */
+  deviceId?: string;
+  /** Written to the volume before the first power-on, as `quancheng flash` pre-loads it. */
+  provisioning?: Provisioning;
   blockCount: number;
   preEventMs: number;
   /** World time at power-on, ms since 1970. */
@@ -91,6 +97,8 @@ export class SimDevice {
   readonly microphone: AmbientMicrophone;
   readonly speaker = new RecordingSpeaker();
   readonly gnss: GnssReceiver;
+  /** The technician's end of the maintenance cable. */
+  readonly maintenance: MaintenanceLink;
   readonly clips = loadClips();
   lfs: Littlefs | undefined;
   firmware: RunningDevice | undefined;
@@ -101,7 +109,9 @@ export class SimDevice {
   constructor(options: SimDeviceOptions) {
     this.options = options;
     this.scheduler = new Scheduler(new VirtualClock(options.start));
-    this.signer = SoftSigner.fromSeed(options.deviceId);
+    // The key is made in the secure element at the factory, before any identity.
+    this.signer = SoftSigner.fromSeed(options.deviceId ?? options.provisioning?.deviceId ?? `factory-${options.seed}`);
+    this.maintenance = new MaintenanceLink({ scheduler: this.scheduler });
     this.nor = new NorFlash({ blockSize: BLOCK_SIZE, blockCount: options.blockCount, seed: options.seed });
     this.rtc = new Pcf8563({ scheduler: this.scheduler, valid: !options.rtcLost, driftPpm: 12 });
     this.buttons = {
@@ -117,12 +127,12 @@ export class SimDevice {
       trackStart: options.start,
       faults: { seed: options.seed, coldStart: 20_000, ...options.gnss },
     });
-    this.board = this.#wire();
+    this.board = this.wire();
     if (options.cutAtOp !== undefined) this.nor.armPowerCut({ atOp: options.cutAtOp, torn: true, seed: options.seed });
   }
 
-  /** Every part on its bus or pin, as hal/board.ts wires them. */
-  #wire(): SimBoard {
+  /** Every part on its bus or pin, as hal/board.ts wires them (both engines use this). */
+  wire(): SimBoard {
     const board = new SimBoard(this.scheduler);
     // The sensor runs at the rate the firmware keeps (see SimBoard.cameraFrameInterval).
     board.cameraFrameInterval = 1000 / MEDIA_PROFILE.fps;
@@ -134,6 +144,7 @@ export class SimDevice {
     board.attachDigital(BOARD.vibration.pin, this.vibration);
     board.attachAnalog(BOARD.battery.pin, this.battery);
     board.attachSerial(BOARD.gnss.port, this.gnss);
+    board.attachSerial(BOARD.maintenance.port, this.maintenance);
     board.camera = this.camera;
     board.microphone = this.microphone;
     board.speaker = this.speaker;
@@ -142,14 +153,27 @@ export class SimDevice {
   }
 
   /** Power on: mount the volume (formatting a blank flash) and start the firmware. */
-  powerOn(): RunningDevice {
-    this.board = this.#wire();
+  /**
+   * Power reaches the board: the parts are wired and the volume mounted (a blank flash is
+   * formatted first, and pre-loaded with the provisioning as `quancheng flash` would). Both
+   * engines start here.
+   */
+  powerUp(): Littlefs {
+    this.board = this.wire();
     this.battery.drawMa = DRAW_ON_MA;
     const lfs = new Littlefs(storageLfsConfig(this.options.blockCount), this.nor);
-    if (isBlank(this.nor)) lfs.format();
+    if (isBlank(this.nor)) {
+      lfs.format();
+      if (this.options.provisioning) preload(lfs, this.options.provisioning);
+    }
     lfs.mount();
     this.lfs = lfs;
     useVolume(lfs);
+    return lfs;
+  }
+
+  powerOn(): RunningDevice {
+    const lfs = this.powerUp();
     const root = new LfsDirectory(lfs);
     const move = root.move.bind(root);
     root.move = (from: string, to: string) => {
@@ -159,6 +183,7 @@ export class SimDevice {
     this.firmware = startDevice({
       root,
       signer: this.signer,
+      checker: nodeChecker,
       clips: this.clips,
       deviceId: this.options.deviceId,
       blockCount: this.options.blockCount,
@@ -174,6 +199,7 @@ export class SimDevice {
     this.nor.cutPower();
     this.battery.drawMa = 0;
     this.scheduler.clearAll();
+    this.maintenance.reset();
     this.firmware = undefined;
     this.lfs = undefined;
     useVolume(undefined);
@@ -186,6 +212,7 @@ export class SimDevice {
     this.battery.drawMa = 0;
     this.firmware?.shutdown();
     this.scheduler.clearAll();
+    this.maintenance.reset();
     this.firmware = undefined;
   }
 
@@ -201,4 +228,15 @@ export class SimDevice {
       this.buttons.mark.press(at + 20, Math.max(holdMs, 900));
     } else this.buttons[button].press(at, holdMs);
   }
+}
+
+/** Writes the provisioning file onto a freshly formatted volume (what `quancheng flash` does to a blank device). */
+export function preload(lfs: Littlefs, p: Provisioning): void {
+  lfs.mount();
+  const root = new LfsDirectory(lfs);
+  root.createDirectory(CONFIG_DIR);
+  const f = root.openFile({ path: PROVISIONING_PATH, mode: 'w' });
+  f.write(encodeProvisioning(p), 0);
+  f.close();
+  lfs.unmount();
 }

@@ -15,7 +15,7 @@
 // PowerCut in it, as the host's run loop must know).
 import root from 'embedded:storage/files';
 import { startDevice, type DeviceEnv, type RunningDevice } from '../../firmware/main';
-import { BridgedSigner } from './bridge/signer';
+import { BridgedSigner, bridgedChecker } from './bridge/signer';
 import { dispatchCallback, type WireCallbackArg } from './bridge/io';
 import { fireTimer } from './bridge/timer';
 import { setTicks } from './bridge/time';
@@ -55,7 +55,7 @@ function handle(c: Command, blob: Uint8Array): unknown {
         notice: { samples: blob.slice(0, n).buffer as ArrayBuffer, sampleRate: c.clips.notice.sampleRate },
         explain: { samples: blob.slice(n, n + c.clips.explain.bytes).buffer as ArrayBuffer, sampleRate: c.clips.explain.sampleRate },
       };
-      device = startDevice({ ...c.env, root, signer: new BridgedSigner(), clips });
+      device = startDevice({ ...c.env, root, signer: new BridgedSigner(), checker: bridgedChecker, clips });
       return undefined;
     }
     case 'timer':

@@ -15,18 +15,10 @@
 // the worker (RAM lost) and the next power-on starts a fresh one on the same flash.
 //
 // runScenarioXs runs a scenario as host-sim/scenario/run.ts's runScenario does, event for event.
-import { parseEntry, toHex, verifyChain, type VerifyReport } from '../../firmware/core/evidence';
-import { MEDIA_PROFILE } from '../../firmware/main';
-import { BOARD } from '../../hal/board';
-import { nodeChecker } from '../../tools/crypto/node-checker';
-import { useBoard } from '../board/current';
-import { SimBoard } from '../board/sim-board';
-import { DRAW_ON_MA, SimDevice, type SimDeviceOptions } from '../device/sim-device';
-import { useVolume } from '../files/module';
+import type { VerifyReport } from '../../firmware/core/evidence';
+import { SimDevice, type SimDeviceOptions } from '../device/sim-device';
 import { LfsDirectory } from '../files/lfs-directory';
 import { PowerCut } from '../flash/nor';
-import { isBlank, storageLfsConfig } from '../flash/storage-volume';
-import { readVolumeFiles } from '../flash/volume-files';
 import Analog from '../io/analog';
 import AudioIn from '../io/audio-in';
 import AudioOut from '../io/audio-out';
@@ -121,36 +113,10 @@ export class XsDevice {
     return this.sim.scheduler;
   }
 
-  /** Every part on its bus or pin, as SimDevice's #wire does (hal/board.ts). */
-  #wire(): SimBoard {
-    const d = this.sim;
-    const board = new SimBoard(d.scheduler);
-    board.cameraFrameInterval = 1000 / MEDIA_PROFILE.fps;
-    board.cameraJpegQuality = MEDIA_PROFILE.jpegQuality;
-    board.attachI2c(BOARD.i2c.port, BOARD.rtc.address, d.rtc);
-    board.attachDigital(BOARD.buttons.record, d.buttons.record);
-    board.attachDigital(BOARD.buttons.mark, d.buttons.mark);
-    board.attachDigital(BOARD.led.pin, d.led);
-    board.attachDigital(BOARD.vibration.pin, d.vibration);
-    board.attachAnalog(BOARD.battery.pin, d.battery);
-    board.attachSerial(BOARD.gnss.port, d.gnss);
-    board.camera = d.camera;
-    board.microphone = d.microphone;
-    board.speaker = d.speaker;
-    useBoard(board);
-    return board;
-  }
-
   /** Power on: mount the volume (formatting a blank flash), start a fresh XS worker with the firmware. */
   powerOn(): void {
     const d = this.sim;
-    d.board = this.#wire();
-    d.battery.drawMa = DRAW_ON_MA;
-    const lfs = new Littlefs(storageLfsConfig(d.options.blockCount), d.nor);
-    if (isBlank(d.nor)) lfs.format();
-    lfs.mount();
-    d.lfs = lfs;
-    useVolume(lfs);
+    const lfs = d.powerUp();
     this.#startWorker(lfs);
     this.#running = true;
     const clips = d.clips;

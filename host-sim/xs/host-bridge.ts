@@ -5,6 +5,7 @@
 import { Digest } from '../crypt/digest';
 import { LfsDirectory } from '../files/lfs-directory';
 import type { SoftSigner } from '../keys/soft-signer';
+import { nodeChecker } from '../../tools/crypto/node-checker';
 
 type FileHandle = ReturnType<LfsDirectory['openFile']>;
 type Handle = LfsDirectory | FileHandle | Digest;
@@ -70,6 +71,9 @@ export class StorageBridge {
       }
       case 'signer.sign':
         return v(this.#signer.sign(blob.slice()));
+      case 'checker.verify':
+        // blob: public key (65) ‖ signature (64) ‖ message
+        return v(nodeChecker.verify(blob.slice(0, 65), blob.slice(129), blob.slice(65, 129)));
       case 'dir.openFile':
         return v(this.#add(this.#handle(c.id, LfsDirectory, 'directory').openFile({ path: c.path, mode: c.mode })));
       case 'dir.openDirectory':

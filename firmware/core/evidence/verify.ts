@@ -190,9 +190,18 @@ export function verifyChain(files: readonly EntryFile[], options: VerifyOptions)
   }
 
   const seqs = [...chosen.keys()].sort((a, b) => a - b);
-  const start = options.anchor ? options.anchor.seq + 1 : 0;
+  // With no anchor given, a chain that starts after 0 may name its own: the device's
+  // signed journal of a verified store receipt and of the space it then reclaimed.
+  const reclaimed = options.anchor || seqs[0] === 0 ? undefined : reclaimAnchor(seqs.map((s) => chosen.get(s)!), deviceId);
+  const anchor = options.anchor ?? reclaimed;
+  if (reclaimed) notes.push(`entries 0-${reclaimed.seq} were offloaded to the designated store ${reclaimed.store} (its receipt is journaled in entry ${reclaimed.journaledIn}) and reclaimed on the device; the chain here continues from the receipt's link`);
+  const start = anchor ? anchor.seq + 1 : 0;
   const last = seqs[seqs.length - 1];
-  for (const s of seqs) if (s < start) problem("inserted", s, `entry ${s} precedes the anchor (${start - 1})`);
+  for (const s of seqs) {
+    if (s >= start) continue;
+    if (reclaimed) notes.push(`entry ${s} was reclaimed but is still on the volume (removal interrupted), not verified`);
+    else problem("inserted", s, `entry ${s} precedes the anchor (${start - 1})`);
+  }
   let expected = start;
   for (const s of seqs) {
     if (s < start) continue;
@@ -206,8 +215,8 @@ export function verifyChain(files: readonly EntryFile[], options: VerifyOptions)
     let want: Uint8Array | undefined;
     let from = "";
     if (s === start) {
-      want = options.anchor ? options.anchor.link : genesisLink(deviceId);
-      from = options.anchor ? "the anchor" : "the genesis link";
+      want = anchor ? anchor.link : genesisLink(deviceId);
+      from = reclaimed ? "the store receipt's link" : anchor ? "the anchor" : "the genesis link";
     } else {
       const prev = chosen.get(s - 1);
       if (prev?.sound && prev.parsed!.header.deviceId === deviceId) {
@@ -279,6 +288,35 @@ export function verifyChain(files: readonly EntryFile[], options: VerifyOptions)
     notes,
     compliance: complianceView(placed, media, options.deadline),
   };
+}
+
+/**
+ * The anchor a device's journal names for its reclaimed entries: a space-reclaimed record
+ * whose receipt (an offload-receipt record for the same entry, with its link) is also in
+ * an intact entry here. The latest such reclaim wins.
+ */
+function reclaimAnchor(ordered: readonly Candidate[], deviceId: string): { seq: number; link: Uint8Array; store: string; journaledIn: number } | undefined {
+  const receipts = new Map<number, { link: Uint8Array; store: string; seq: number }>();
+  let found: { seq: number; link: Uint8Array; store: string; journaledIn: number } | undefined;
+  for (const c of ordered) {
+    const e = c.parsed;
+    if (!e || !c.sound || e.header.deviceId !== deviceId) continue;
+    for (const span of e.records) {
+      if (span.code !== RECORDS["offload-receipt"].code && span.code !== RECORDS["space-reclaimed"].code) continue;
+      let rec: EvidenceRecord;
+      try {
+        rec = decodePayload(span.code, span.t, span.payload);
+      } catch {
+        continue;
+      }
+      if (rec.type === "offload-receipt") receipts.set(rec.data.throughSeq, { link: rec.data.throughLink, store: rec.data.store, seq: e.header.seq });
+      else if (rec.type === "space-reclaimed") {
+        const r = receipts.get(rec.data.throughSeq);
+        if (r && (!found || rec.data.throughSeq > found.seq)) found = { seq: rec.data.throughSeq, link: r.link, store: r.store, journaledIn: r.seq };
+      }
+    }
+  }
+  return found;
 }
 
 /**

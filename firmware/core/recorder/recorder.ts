@@ -190,10 +190,19 @@ export class Recorder {
     return false;
   }
 
-  /** The offload of recordings through `recording` was receipted: their deadlines are met. */
-  offloaded(throughRecording: number): void {
-    this.#mem.pending = this.#mem.pending.filter((p) => p.recording > throughRecording);
+  /**
+   * A store receipt covers every entry but those of `remaining` recordings (and the one
+   * under way): the others reached the designated store, their deadlines are met.
+   */
+  offloadedExcept(remaining: readonly number[]): void {
+    const open = this.#mem.open?.recording;
+    this.#mem.pending = this.#mem.pending.filter((p) => p.recording === open || remaining.includes(p.recording));
     this.#save();
+  }
+
+  /** Recordings whose offload deadline is still open. */
+  get pendingOffloads(): readonly { recording: number; startedAt: number; deadline: number; warned: string }[] {
+    return this.#mem.pending;
   }
 
   /** Orderly power-down: an open recording ends (as an interruption: the officer did not end it). */

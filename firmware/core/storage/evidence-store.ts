@@ -7,8 +7,13 @@
 // rewrites evidence: rule art. 16 holds by construction, not by a check.
 import type { Directory } from "embedded:storage/files";
 import {
+  bytesEqual,
   EntryKind,
   entryDir,
+  HASH_SIZE,
+  KEY_ID_SIZE,
+  SEAL_SIZE,
+  SIGNATURE_SIZE,
   ENTRIES_PER_DIR,
   entryPath,
   EVIDENCE_DIR,
@@ -24,9 +29,9 @@ import {
   type RecordName,
   type Signer,
 } from "../evidence/index";
-import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from "./checkpoint";
+import { decodeCheckpoint, encodeCheckpoint, firstCheckpoint, type Checkpoint } from "./checkpoint";
 import { CtzBoundaries } from "./ctz";
-import { ensureDirectory, readSmallFile, replaceFile, statusOf } from "./files-util";
+import { ensureDirectory, readAt, readSmallFile, replaceFile, statusOf } from "./files-util";
 import { BOOT_MARKER, BOOT_MARKER_NEW_PATH, BOOT_MARKER_PATH, CHAIN_DIR, CHECKPOINT_NEW_PATH, CHECKPOINT_PATH, LOST_DIR } from "./layout";
 import { OpenEntry } from "./open-entry";
 import { recoverOpenEntry, type RecoveryOutcome } from "./recovery";
@@ -67,6 +72,8 @@ export interface StoreOptions {
   alignCommits?: boolean;
   /** Firmware identity, journaled at every boot. */
   firmware?: { version: string; build: string };
+  /** Where the signing key lives, as the chain announces it. Default "secure-element". */
+  keyStore?: "secure-element" | "software";
 }
 
 /** What boot found and did. */
@@ -114,6 +121,7 @@ export class EvidenceStore {
       reserveBlocks: Math.max(16, Math.ceil(options.blockCount * 0.03)),
       lowFraction: 0.1,
       alignCommits: true,
+      keyStore: "secure-element",
       ...options,
     };
     this.#cp = cp;
@@ -133,15 +141,16 @@ export class EvidenceStore {
     // interrupted, which littlefs otherwise hides from lookups (tests/littlefs/littlefs-quirks).
     replaceFile(root, BOOT_MARKER_PATH, BOOT_MARKER_NEW_PATH, BOOT_MARKER);
     const existing = statusOf(root, CHECKPOINT_PATH) ? decodeCheckpoint(readSmallFile(root, CHECKPOINT_PATH)) : undefined;
-    const cp: Checkpoint = existing ?? { nextSeq: 0, link: genesisLink(options.deviceId), bootCount: 0, clean: true, entries: 0, bytes: 0, blocks: 0 };
+    const cp: Checkpoint = existing ?? firstCheckpoint(genesisLink(options.deviceId));
     const boot: BootReport = { cause: cp.clean ? "cold" : "power-loss", bootCount: cp.bootCount + 1, recovered: [], setAside: [] };
     const store = new EvidenceStore(options, cp, boot);
     store.#recover();
+    if (store.#cp.reclaimPending) store.#removeReclaimed();
     store.#cp = { ...store.#cp, bootCount: boot.bootCount, clean: false };
     store.#checkpoint();
 
     const last = boot.recovered[boot.recovered.length - 1];
-    if (cp.nextSeq === 0 && store.#cp.nextSeq === 0) store.journal("device-key", { publicKey: options.signer.publicKey, store: "secure-element" });
+    if (cp.nextSeq === 0 && store.#cp.nextSeq === 0) store.journal("device-key", { publicKey: options.signer.publicKey, store: store.#o.keyStore });
     store.journal("boot", {
       cause: boot.cause,
       bootCount: boot.bootCount,
@@ -257,6 +266,114 @@ export class EvidenceStore {
   shutdown(): void {
     if (this.#open) this.#sealOpen();
     this.#cp = { ...this.#cp, clean: true };
+    this.#checkpoint();
+  }
+
+  // ---- offload (rule art. 14) and reclaim (art. 16: only what a verified receipt covers)
+
+  /** The last receipted entry and what has been reclaimed (NO_SEQ: none). */
+  get offload(): { receiptThrough: number; reclaimedThrough: number } {
+    return { receiptThrough: this.#cp.receiptThrough, reclaimedThrough: this.#cp.reclaimedThrough };
+  }
+
+  /** First sequence still on the volume. */
+  get firstHeld(): number {
+    return this.#cp.reclaimedThrough === NO_SEQ ? 0 : this.#cp.reclaimedThrough + 1;
+  }
+
+  /** Sealed entries on the volume from `from`, at most `max`: sequence and size. */
+  sealedEntries(from: number, max: number): { seq: number; size: number }[] {
+    const out: { seq: number; size: number }[] = [];
+    for (let seq = Math.max(from, this.firstHeld); seq < this.#cp.nextSeq && out.length < max; seq++) {
+      const st = statusOf(this.#o.root, entryPath(seq));
+      if (st) out.push({ seq, size: st.size });
+    }
+    return out;
+  }
+
+  /** Bytes of a sealed entry file (undefined when it is not on the volume). */
+  readEntry(seq: number, offset: number, length: number): Uint8Array | undefined {
+    if (seq >= this.#cp.nextSeq || seq < this.firstHeld) return undefined;
+    let f;
+    try {
+      f = this.#o.root.openFile({ path: entryPath(seq), mode: "r" });
+    } catch {
+      return undefined;
+    }
+    try {
+      const size = f.status().size;
+      if (offset >= size) return new Uint8Array(0);
+      return readAt(f, Math.min(length, size - offset), offset);
+    } finally {
+      f.close();
+    }
+  }
+
+  /** The seal link of a sealed entry on the volume, read from its seal. */
+  linkOf(seq: number): Uint8Array | undefined {
+    if (seq === this.#cp.nextSeq - 1) return this.#cp.link;
+    const size = seq < this.#cp.nextSeq ? statusOf(this.#o.root, entryPath(seq))?.size : undefined;
+    if (size === undefined || size < SEAL_SIZE) return undefined;
+    const at = size - SIGNATURE_SIZE - KEY_ID_SIZE - HASH_SIZE;
+    return this.readEntry(seq, at, HASH_SIZE);
+  }
+
+  /**
+   * Records a receipt the caller has checked (signature, store, device): it must cover a
+   * sealed entry whose link it names and not go back behind an earlier one. Journaled.
+   */
+  acceptReceipt(r: { store: string; throughSeq: number; throughLink: Uint8Array; hash: Uint8Array; signature: Uint8Array }): void {
+    if (r.throughSeq >= this.#cp.nextSeq) throw new RangeError(`receipt covers entry ${r.throughSeq}, the chain ends at ${this.#cp.nextSeq - 1}`);
+    if (this.#cp.receiptThrough !== NO_SEQ && r.throughSeq < this.#cp.receiptThrough) throw new RangeError(`receipt covers entry ${r.throughSeq}, an earlier one already covers ${this.#cp.receiptThrough}`);
+    const link = this.linkOf(r.throughSeq);
+    if (!link || !bytesEqual(link, r.throughLink)) throw new RangeError(`receipt's link for entry ${r.throughSeq} is not the device's`);
+    this.journal("offload-receipt", { store: r.store, throughSeq: r.throughSeq, throughLink: r.throughLink, receipt: r.hash, signature: r.signature });
+    this.#cp = { ...this.#cp, receiptThrough: r.throughSeq, receiptLink: r.throughLink.slice() };
+    this.#checkpoint();
+  }
+
+  /**
+   * Frees the space of the entries a journaled receipt covers. The decision is journaled
+   * and sealed, and the accounting moved, before any file goes; the device key is
+   * announced again so the chain left on the volume still names its key. A power cut
+   * during the removals is finished at the next boot.
+   */
+  reclaim(): { throughSeq: number; entries: number; bytes: number } {
+    const through = this.#cp.receiptThrough;
+    if (through === NO_SEQ || (this.#cp.reclaimedThrough !== NO_SEQ && through <= this.#cp.reclaimedThrough)) return { throughSeq: this.#cp.reclaimedThrough, entries: 0, bytes: 0 };
+    if (this.#openKind === EntryKind.Media) throw new Error("a recording is in progress");
+    const gone = this.sealedEntries(this.firstHeld, through - this.firstHeld + 1);
+    let bytes = 0;
+    let blocks = 0;
+    for (const g of gone) {
+      bytes += g.size;
+      blocks += CtzBoundaries.blocksFor(this.#o.blockSize, g.size);
+    }
+    this.journal("space-reclaimed", { throughSeq: through, entries: gone.length, bytes });
+    this.journal("device-key", { publicKey: this.#o.signer.publicKey, store: this.#o.keyStore });
+    this.#sealOpen();
+    this.#cp = { ...this.#cp, entries: this.#cp.entries - gone.length, bytes: this.#cp.bytes - bytes, blocks: this.#cp.blocks - blocks, reclaimedThrough: through, reclaimPending: true };
+    this.#checkpoint();
+    this.#removeReclaimed();
+    this.#noteSpace(this.space());
+    return { throughSeq: through, entries: gone.length, bytes };
+  }
+
+  /** Removes the files of reclaimed entries still on the volume, then the directories left empty. */
+  #removeReclaimed(): void {
+    const root = this.#o.root;
+    const through = this.#cp.reclaimedThrough;
+    const lastDir = Math.floor(through / ENTRIES_PER_DIR);
+    for (let d = 0; d <= lastDir; d++) {
+      const dir = entryDir(d * ENTRIES_PER_DIR);
+      if (!statusOf(root, dir)) continue;
+      for (const name of [...root.scan(dir)]) {
+        const parsed = parseEntryName(`${dir}/${name}`);
+        if (parsed && parsed.sealed && parsed.seq <= through) root.delete(`${dir}/${name}`);
+      }
+      if ((d + 1) * ENTRIES_PER_DIR - 1 <= through && [...root.scan(dir)].length === 0) root.delete(dir);
+    }
+    this.#cp = { ...this.#cp, reclaimPending: false };
     this.#checkpoint();
   }
 

@@ -1,6 +1,6 @@
 // XS side of the device key: the host's SoftSigner signs, as the secure element does on the
 // device; the private key never enters the firmware.
-import type { Signer } from '../../../firmware/core/evidence/signer';
+import type { SignatureChecker, Signer } from '../../../firmware/core/evidence/signer';
 import { call } from './channel';
 
 export class BridgedSigner implements Signer {
@@ -17,3 +17,15 @@ export class BridgedSigner implements Signer {
     return call('signer.sign', {}, message).blob.slice();
   }
 }
+
+/** XS side of signature checking (the secure element's Verify on the device): the host checks. */
+export const bridgedChecker: SignatureChecker = {
+  verify(publicKey, message, signature) {
+    if (publicKey.length !== 65 || signature.length !== 64) return false;
+    const blob = new Uint8Array(129 + message.length);
+    blob.set(publicKey);
+    blob.set(signature, 65);
+    blob.set(message, 129);
+    return call('checker.verify', {}, blob).value === true;
+  },
+};
