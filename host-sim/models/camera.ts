@@ -1,10 +1,10 @@
-// The camera module's model: real baseline JPEG files (jpeg-js, a pure-JS encoder) of a
-// synthetic scene. Each frame is stamped with its frame number and the virtual time, so a
-// decoded frame shows which one it is; a seeded scene and sensor noise make runs differ by
-// seed and repeat exactly per seed.
+// The camera module's model: real baseline JPEG files (jpeg-js's, from a memoizing encoder that
+// writes the same bytes, jpeg-encoder.ts) of a synthetic scene. Each frame is stamped with its
+// frame number and the virtual time, so a decoded frame shows which one it is; a seeded scene
+// and sensor noise make runs differ by seed and repeat exactly per seed.
 import type { CameraPart } from '../board/sim-board';
 import { Random } from '../random';
-import { encodeJpeg } from './jpeg-encoder';
+import { encodeJpeg, type Rect } from './jpeg-encoder';
 import { drawText, fillRect, GLYPH_HEIGHT, textWidth, type RgbaImage, type Rgb } from './bitmap-font';
 
 /** "error": the module fails (jpeg() throws); "blank": it delivers nothing (a stalled sensor). */
@@ -45,6 +45,8 @@ export function jpegJsQuality(esp32Quality: number): number {
 export class SceneCamera implements CameraPart {
   fault: CameraFault = 'none';
   readonly #backgrounds = new Map<string, Uint8Array>();
+  /** Per background, the buffer the last frame on it was drawn in, and where it was drawn. */
+  readonly #scratch = new Map<Uint8Array, { data: Uint8Array; drawn: Rect[] }>();
   /** Frames encoded so far (not counting faults). */
   encoded = 0;
   readonly #seed: number;
@@ -64,25 +66,50 @@ export class SceneCamera implements CameraPart {
   jpeg(width: number, height: number, frame: number, atMs: number, quality: number): Uint8Array {
     if (this.fault === 'error') throw new Error('camera module fault');
     if (this.fault === 'blank') return new Uint8Array(0);
-    const img = this.render(width, height, frame, atMs);
-    const jpeg = encodeJpeg(img, jpegJsQuality(quality));
+    const { image, background, drawn } = this.#compose(width, height, frame, atMs, true);
+    // Outside what was drawn on it, the frame is its background: the encoder reuses those blocks.
+    const jpeg = encodeJpeg(image, jpegJsQuality(quality), { base: background, dirty: drawn });
     this.encoded++;
     return jpeg;
   }
 
   /** The RGBA scene for one frame (exposed so tests can compare against decoded JPEGs). */
   render(width: number, height: number, frame: number, atMs: number): RgbaImage {
-    const img: RgbaImage = { width, height, data: this.#background(width, height, frame).slice() };
+    return this.#compose(width, height, frame, atMs, false).image;
+  }
+
+  /**
+   * The frame: its background, with the moving object and the stamp drawn on it (their
+   * rectangles in `drawn`). With `scratch`, it is drawn in a buffer kept per background, whose
+   * last drawn rectangles are first restored from the background: a frame is encoded and
+   * dropped, so copying the whole background for each of 129,600 frames a shift would be waste.
+   */
+  #compose(width: number, height: number, frame: number, atMs: number, scratch: boolean): { image: RgbaImage; background: Uint8Array; drawn: Rect[] } {
+    const background = this.#background(width, height, frame);
+    let data: Uint8Array;
+    const kept = scratch ? this.#scratch.get(background) : undefined;
+    if (kept) {
+      for (const r of kept.drawn) restore(kept.data, background, width, height, r);
+      data = kept.data;
+    } else data = background.slice();
+    const img: RgbaImage = { width, height, data };
     const horizon = Math.floor(height * 0.6);
     // Something moving across the scene, one width every 4 s of virtual time.
     const size = Math.max(8, Math.floor(height / 4));
     const ox = Math.floor(((atMs % 4000) / 4000) * (width + size)) - size;
-    fillRect(img, ox, horizon - Math.floor(size / 2), size, size, this.#object);
+    const object = { x: ox, y: horizon - Math.floor(size / 2), width: size, height: size };
+    fillRect(img, object.x, object.y, object.width, object.height, this.#object);
     const a = stampArea(width, height);
+    const lines = [frameLabel(frame), timeLabel(atMs)];
     fillRect(img, a.x, a.y, a.width, a.height, [0, 0, 0]);
-    drawText(img, a.x + a.scale, a.y + a.scale, frameLabel(frame), a.scale, [255, 255, 255]);
-    drawText(img, a.x + a.scale, a.y + (GLYPH_HEIGHT + 2) * a.scale, timeLabel(atMs), a.scale, [255, 255, 255]);
-    return img;
+    drawText(img, a.x + a.scale, a.y + a.scale, lines[0], a.scale, [255, 255, 255]);
+    drawText(img, a.x + a.scale, a.y + (GLYPH_HEIGHT + 2) * a.scale, lines[1], a.scale, [255, 255, 255]);
+    // The text may run past the band if a label is longer than the band was made for.
+    const textRight = a.x + a.scale + Math.max(...lines.map((l) => textWidth(l, a.scale)));
+    const stamp = { x: a.x, y: a.y, width: Math.max(a.width, textRight - a.x), height: a.height };
+    const drawn = [object, stamp];
+    if (scratch) this.#scratch.set(background, { data, drawn });
+    return { image: img, background, drawn };
   }
 
   /**
@@ -120,6 +147,13 @@ export class SceneCamera implements CameraPart {
 }
 
 const NOISE_VARIANTS = 8;
+
+/** Copies a rectangle (clipped to the image) of `from` into `to`, both RGBA of the same size. */
+function restore(to: Uint8Array, from: Uint8Array, width: number, height: number, r: Rect): void {
+  const x0 = Math.max(0, r.x), x1 = Math.min(width, r.x + r.width);
+  if (x1 <= x0) return;
+  for (let y = Math.max(0, r.y); y < Math.min(height, r.y + r.height); y++) to.set(from.subarray((y * width + x0) * 4, (y * width + x1) * 4), (y * width + x0) * 4);
+}
 
 function clamp(v: number): number {
   return v < 0 ? 0 : v > 255 ? 255 : v;
