@@ -1,5 +1,5 @@
-// quancheng verify PATH [--device-key FILE] [--expect-head SEQ:HASH] [--json]
-import { readFileSync, statSync } from 'node:fs';
+// quancheng verify PATH [--device-key FILE] [--expect-head SEQ:HASH] [--json] [--html FILE]
+import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { imageEntryFiles } from '../image';
 import { CHINA_2026, WorkingDays } from '../../firmware/core/policy/calendar';
 import { OFFLOAD_WORKING_DAYS } from '../../firmware/core/policy/deadline';
@@ -9,9 +9,10 @@ import { nodeChecker, parsePublicKeyFile } from '../crypto/node-checker';
 import { readEntryDirectory } from '../entry-files';
 import { EXIT_OK, EXIT_PROBLEM, UsageError } from '../errors';
 import type { Io } from '../io';
+import { renderInspectorReport } from '../report/inspector';
 import { formatReport } from '../report/verify-text';
 
-export const verifyUsage = 'quancheng verify PATH [--device-key FILE] [--expect-head SEQ:HASH] [--at TIME] [--utc-offset ±HH:MM] [--json]   (PATH: storage image or directory)';
+export const verifyUsage = 'quancheng verify PATH [--device-key FILE] [--expect-head SEQ:HASH] [--at TIME] [--utc-offset ±HH:MM] [--json] [--html FILE]   (PATH: storage image or directory)';
 
 /** "+08:00" → 480 minutes. */
 export function parseUtcOffset(text: string): number {
@@ -49,7 +50,7 @@ export function readDeviceKey(file: string): Uint8Array {
 }
 
 export function runVerify(argv: readonly string[], io: Io): number {
-  const args = parseArgs('verify', argv, { values: ['device-key', 'expect-head', 'at', 'utc-offset'], switches: ['json'], positionals: ['PATH'] });
+  const args = parseArgs('verify', argv, { values: ['device-key', 'expect-head', 'at', 'utc-offset', 'html'], switches: ['json'], positionals: ['PATH'] });
   const offset = parseUtcOffset(args.values.get('utc-offset') ?? '+08:00');
   const atText = args.values.get('at');
   const now = atText === undefined ? Date.now() : Date.parse(atText);
@@ -73,6 +74,20 @@ export function runVerify(argv: readonly string[], io: Io): number {
     if (e instanceof VerifyInputError) throw new UsageError(`verify: ${args.positionals[0]}: ${e.message}`);
     throw e;
   }
+  const htmlFile = args.values.get('html');
+  if (htmlFile !== undefined) writeWhole(htmlFile, renderInspectorReport(report, files, { utcOffsetMinutes: offset }));
   io.out(args.switches.has('json') ? JSON.stringify(report, null, 2) + '\n' : formatReport(report, offset));
   return report.ok ? EXIT_OK : EXIT_PROBLEM;
+}
+
+/** Writes through a temporary file and a rename, so a failed write leaves no half report under the name. */
+function writeWhole(file: string, text: string): void {
+  const tmp = `${file}.part`;
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw new UsageError(`verify: cannot write ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
 }
