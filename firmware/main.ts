@@ -69,6 +69,7 @@ export interface RunningDevice {
   readonly clock: DeviceClock;
   readonly battery: BatteryMonitor;
   readonly maintenance: MaintenanceService;
+  readonly maintenancePort: MaintenancePort;
   /** Stops capture and timers (an orderly power-down seals everything first). */
   shutdown(): void;
 }
@@ -331,6 +332,7 @@ export function startDevice(env: DeviceEnv): RunningDevice {
     clock,
     battery,
     maintenance,
+    maintenancePort: port,
     shutdown() {
       Timer.clear(ticker);
       port.close();

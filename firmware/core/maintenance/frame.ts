@@ -73,10 +73,14 @@ export class FrameDecoder {
     return out;
   }
 
-  /** The line went quiet in the middle of a frame: give up on it and look again after its first byte. */
+  /**
+   * The line went quiet in the middle of a frame: nothing buffered can still be completed,
+   * so every whole frame hidden behind false starts (a garbage header promising bytes that
+   * never came) is recovered and the rest discarded. The work is bounded by the buffer.
+   */
   timeout(): Frame[] {
     const out: Frame[] = [];
-    if (this.#len > 0) {
+    while (this.#len > 0) {
       this.#drop(1);
       this.#scan(out);
     }

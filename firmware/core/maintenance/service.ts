@@ -228,8 +228,8 @@ export class MaintenanceService {
     }
     const id = this.#d.identity();
     const store = this.#d.store();
-    if (id !== undefined && p.deviceId !== id && store && store.head.nextSeq > 0)
-      throw new Refusal("refused", `the chain belongs to device ${id}; its id cannot change`);
+    // Once the chain is open its entries carry the id (and its genesis link binds it).
+    if (id !== undefined && p.deviceId !== id && store) throw new Refusal("refused", `the chain belongs to device ${id}; its id cannot change`);
     this.#d.provision(p, this.#technician ?? `${p.provisionedBy} (first provisioning)`);
     return { head: { ok: true, deviceId: p.deviceId } };
   }
