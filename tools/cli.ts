@@ -2,6 +2,7 @@
 import { exportUsage, runExport } from './commands/export';
 import { extractUsage, lsUsage, runExtract, runLs } from './commands/image-cmds';
 import { flashUsage, runFlash } from './commands/flash';
+import { keygenUsage, offloadUsage, provisionUsage, runKeygen, runOffload, runProvision, runStatus, runTime, statusUsage, timeUsage } from './commands/maintenance';
 import { runSim, simUsage } from './commands/sim';
 import { runStore, storeUsage } from './store/command';
 import { runVerify, verifyUsage } from './commands/verify';
@@ -15,8 +16,13 @@ const COMMANDS: Record<string, Command> = {
   verify: { usage: verifyUsage, summary: 'check an evidence chain (image or directory): hashes, links, signatures, compliance', run: runVerify },
   ls: { usage: lsUsage, summary: 'list the files of a storage partition image', run: runLs },
   extract: { usage: extractUsage, summary: 'copy the files of a storage partition image into a new directory', run: runExtract },
-  export: { usage: exportUsage, summary: 'evidence package: playable media, the article-15 note, verification report, original entries (--iso: disc image)', run: runExport },
   store: { usage: storeUsage, summary: 'the designated store (art. 14): create one, list its devices, re-verify what it holds, add entries', run: runStore },
+  export: { usage: exportUsage, summary: 'evidence package: playable media, the article-15 note, verification report, original entries (--iso: disc image)', run: runExport },
+  status: { usage: statusUsage, summary: 'a device\'s state over its maintenance port: battery, storage, chain head, clock, deadlines', run: runStatus },
+  provision: { usage: provisionUsage, summary: 'set a device\'s identity, officer, technicians\' keys and designated store (journaled)', run: runProvision },
+  time: { usage: timeUsage, summary: 'set a device\'s clock (journaled with the old and new time)', run: runTime },
+  offload: { usage: offloadUsage, summary: 'move evidence to the designated store (art. 14); the device checks the store\'s receipt; --reclaim frees its space', run: runOffload },
+  keygen: { usage: keygenUsage, summary: 'make a technician key (P-256); prints the public key for provisioning', run: runKeygen },
   flash: { usage: flashUsage, summary: 'assemble a unit\'s flash (partition table, provisioned storage volume, app) and write it with esptool', run: runFlash },
 };
 

@@ -5,11 +5,14 @@ import { SimDevice } from '../device/sim-device';
 import { PowerCut } from '../flash/nor';
 import { readVolumeFiles } from '../flash/volume-files';
 import type { Scenario, ScenarioEvent } from './types';
+import type { Provisioning } from '../../firmware/core/maintenance/provisioning';
 
 export interface SimOptions {
   seed: number;
   /** Cut power at this flash operation (counted from the first power-on), then power on again. */
   cutAtOp?: number;
+  /** Pre-loaded on the blank flash (as `quancheng flash` does); its device id replaces the scenario's. */
+  provisioning?: Provisioning;
 }
 
 export interface SimReport {
@@ -63,7 +66,8 @@ export function runScenario(s: Scenario, options: SimOptions): SimResult {
   const dev = new SimDevice({
     track: s.device.track,
     gnss: { ...s.device.gnss, fixLoss: fixLossIntervals(s) },
-    deviceId: s.device.deviceId,
+    deviceId: options.provisioning ? undefined : s.device.deviceId,
+    provisioning: options.provisioning,
     blockCount: s.device.blockCount,
     preEventMs: s.device.preEventSeconds * 1000,
     start: s.device.start,
@@ -130,7 +134,7 @@ export function reportRun(s: Scenario, options: SimOptions, dev: SimDevice, seal
       scenario: s.name,
       seed: options.seed,
       engine,
-      deviceId: s.device.deviceId,
+      deviceId: options.provisioning?.deviceId ?? s.device.deviceId,
       head: verify.head,
       entries,
       deviceTimeMs: c.timeMs,

@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { builtinNames, resolveScenario } from '../../host-sim/scenario/builtin';
 import { ScenarioError } from '../../host-sim/scenario/load';
 import { runScenario } from '../../host-sim/scenario/run';
+import { serveDevice } from '../../host-sim/device/serve';
+import type { SimDevice } from '../../host-sim/device/sim-device';
+import { loadProvisionFile } from '../flash/provision-file';
 import { runScenarioXs } from '../../host-sim/xs/device-host';
 import type { Scenario } from '../../host-sim/scenario/types';
 import { parseArgs } from '../args';
@@ -11,7 +14,7 @@ import { EXIT_OK, UsageError } from '../errors';
 import type { Io } from '../io';
 import { formatReport } from '../report/verify-text';
 
-export const simUsage = 'quancheng sim [--scenario NAME|FILE] [--seed N] [--engine node|xs] [--cut-at OP] [--out DIR] [--json]';
+export const simUsage = 'quancheng sim [--scenario NAME|FILE] [--seed N] [--engine node|xs] [--cut-at OP] [--provision FILE] [--out DIR] [--json] [--serve SOCKET]';
 
 function integer(text: string | undefined, flag: string, fallback: number): number {
   if (text === undefined) return fallback;
@@ -19,8 +22,8 @@ function integer(text: string | undefined, flag: string, fallback: number): numb
   return Number(text);
 }
 
-export function runSim(argv: readonly string[], io: Io): number {
-  const args = parseArgs('sim', argv, { values: ['scenario', 'seed', 'engine', 'cut-at', 'out'], switches: ['json'], positionals: [] });
+export function runSim(argv: readonly string[], io: Io): number | Promise<number> {
+  const args = parseArgs('sim', argv, { values: ['scenario', 'seed', 'engine', 'cut-at', 'out', 'serve', 'provision'], switches: ['json'], positionals: [] });
   const engine = args.values.get('engine') ?? 'node';
   if (engine !== 'node' && engine !== 'xs') throw new UsageError(`sim: --engine must be node or xs, got ${JSON.stringify(engine)}`);
   const name = args.values.get('scenario') ?? 'shift';
@@ -34,7 +37,10 @@ export function runSim(argv: readonly string[], io: Io): number {
   const seed = integer(args.values.get('seed'), 'seed', 1);
   const cut = args.values.get('cut-at');
   const out = args.values.get('out') ?? join('out', `sim-${scenario.name}`);
-  const options = { seed, cutAtOp: cut === undefined ? undefined : integer(cut, 'cut-at', 0) };
+  const provisionFile = args.values.get('provision');
+  const serve = args.values.get('serve');
+  if (serve !== undefined && engine !== 'node') throw new UsageError('sim: --serve runs the Node engine (the XS harness drives the firmware synchronously)');
+  const options = { seed, cutAtOp: cut === undefined ? undefined : integer(cut, 'cut-at', 0), provisioning: provisionFile === undefined ? undefined : loadProvisionFile(provisionFile, 'sim') };
   // The same firmware, on Node or in the real XS engine, on the same simulated hardware.
   const result = engine === 'xs' ? runScenarioXs(scenario, options) : runScenario(scenario, options);
   mkdirSync(out, { recursive: true });
@@ -42,7 +48,7 @@ export function runSim(argv: readonly string[], io: Io): number {
   writeFileSync(join(out, 'report.json'), JSON.stringify(result.report, null, 2) + '\n');
   if (args.switches.has('json')) {
     io.out(JSON.stringify(result.report, null, 2) + '\n');
-    return EXIT_OK;
+    return serve === undefined ? EXIT_OK : serveUntilStopped(result.device as SimDevice, serve, join(out, 'flash.img'), io);
   }
   const r = result.report;
   io.out(`scenario ${r.scenario} (seed ${r.seed}, ${r.engine}): ${(r.virtualMs / 60000).toFixed(1)} min simulated, ${r.entries.length} entries, ${r.powerCuts} power cut(s)\n`);
@@ -50,6 +56,27 @@ export function runSim(argv: readonly string[], io: Io): number {
   io.out(`flash: ${r.flash.programs} programs, ${r.flash.erases} erases, ${(r.deviceTimeMs / 1000).toFixed(1)} s modeled busy time; image ${join(out, 'flash.img')}\n`);
   // The verdict; `quancheng verify IMAGE` gives the full compliance view.
   io.out(formatReport(result.verify).split('\n')[0] + '\n');
+  return serve === undefined ? EXIT_OK : serveUntilStopped(result.device as SimDevice, serve, join(out, 'flash.img'), io);
+}
+
+/** After the scenario: the device on again, its maintenance port on `socket` until SIGINT/SIGTERM; then an orderly power-down and the flash image rewritten. */
+async function serveUntilStopped(dev: SimDevice, socket: string, image: string, io: Io): Promise<number> {
+  dev.powerOn();
+  let serving;
+  try {
+    serving = await serveDevice(dev, socket);
+  } catch (e) {
+    throw new UsageError(`sim: --serve ${socket}: ${(e as Error).message}`);
+  }
+  io.out(`serving the device's maintenance port on ${socket} (stop with Ctrl-C)\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await serving.close();
+  dev.switchOff();
+  writeFileSync(image, dev.nor.snapshot());
+  io.out(`stopped; flash image ${image}\n`);
   return EXIT_OK;
 }
 

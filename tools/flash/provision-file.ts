@@ -1,24 +1,29 @@
-// The technician's provisioning file (--provision FILE), checked field by field with the
-// firmware's own validator, and encoded the way the firmware reads it back.
+// The technician's provisioning file (`flash --provision FILE`, `provision FILE`), checked
+// field by field with the firmware's own validator.
 import { readFileSync } from 'node:fs';
-import { encodeProvisioning, parseProvisioning, ProvisioningError } from '../../firmware/core/maintenance/provisioning';
-import { MEDIA_PROFILE } from '../../firmware/main';
+import { encodeProvisioning, parseProvisioning, ProvisioningError, type Provisioning } from '../../firmware/core/maintenance/provisioning';
+import { MEDIA_PROFILES } from '../../firmware/main';
 import { UsageError } from '../errors';
 
-/** The media profiles this firmware records with (the validator refuses any other). */
-export const MEDIA_PROFILES: readonly string[] = [MEDIA_PROFILE.name];
+export { MEDIA_PROFILES };
 
-export function readProvisionFile(path: string): Uint8Array {
+/** The file, validated; a bad field is a UsageError naming it. */
+export function loadProvisionFile(path: string, command: string): Provisioning {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(path);
   } catch {
-    throw new UsageError(`flash: ${path}: no such file`);
+    throw new UsageError(`${command}: ${path}: no such file`);
   }
   try {
-    return encodeProvisioning(parseProvisioning(bytes, MEDIA_PROFILES));
+    return parseProvisioning(bytes, MEDIA_PROFILES);
   } catch (e) {
-    if (e instanceof ProvisioningError) throw new UsageError(`flash: ${path}: ${e.message}`);
+    if (e instanceof ProvisioningError) throw new UsageError(`${command}: ${path}: ${e.message}`);
     throw e;
   }
+}
+
+/** The file as the firmware reads it back from the volume. */
+export function readProvisionFile(path: string): Uint8Array {
+  return encodeProvisioning(loadProvisionFile(path, 'flash'));
 }

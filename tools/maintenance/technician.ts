@@ -17,20 +17,20 @@ export function newTechnicianKey(): { pem: string; publicKey: string } {
   return { pem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), publicKey: publicKeyHex(privateKey) };
 }
 
-export function loadTechnicianKey(file: string): KeyObject {
+export function loadTechnicianKey(file: string, command: string): KeyObject {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch {
-    throw new UsageError(`cannot read key file ${file}`);
+    throw new UsageError(`${command}: cannot read key file ${file}`);
   }
   let key: KeyObject;
   try {
     key = createPrivateKey(text);
   } catch {
-    throw new UsageError(`${file}: not a PEM private key`);
+    throw new UsageError(`${command}: ${file}: not a PEM private key`);
   }
-  if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') throw new UsageError(`${file}: not a P-256 key`);
+  if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') throw new UsageError(`${command}: ${file}: not a P-256 key`);
   return key;
 }
 

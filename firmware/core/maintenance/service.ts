@@ -2,10 +2,9 @@
 // response frame out. Reading evidence, provisioning, setting the clock, receipts and
 // reclaiming space need an authenticated technician (rule art. 16); every refusal of
 // those is journaled, and deletion is refused to everyone, always.
-import { toHex, fromHex, FormatError } from "../evidence/bytes";
-import { HEADER_SIZE } from "../evidence/format";
+import { ByteReader, toHex, fromHex, FormatError } from "../evidence/bytes";
+import { HEADER_SIZE, NO_SEQ } from "../evidence/format";
 import { decodeHeader } from "../evidence/header";
-import { ByteReader } from "../evidence/bytes";
 import type { SignatureChecker } from "../evidence/signer";
 import type { Recorder } from "../recorder/recorder";
 import type { EvidenceStore } from "../storage/evidence-store";
@@ -42,6 +41,8 @@ export const SESSION_IDLE_MS = 10 * 60_000;
 /** After this many failed authentications, authentication is refused for LOCKOUT_MS. */
 export const MAX_AUTH_FAILURES = 5;
 export const LOCKOUT_MS = 60_000;
+
+const seqOrNull = (seq: number): number | null => (seq === NO_SEQ ? null : seq);
 
 type Code = "denied" | "refused" | "bad-request" | "failed" | "unprovisioned";
 
@@ -336,7 +337,7 @@ export class MaintenanceService {
       clock: { time: wall ?? null, set: wall !== undefined },
       battery: this.#d.battery() ?? null,
       storage: store ? store.space() : null,
-      chain: store ? { nextSeq: store.head.nextSeq, link: toHex(store.head.link), entries: store.entriesStored, bytes: store.bytesStored, firstHeld: store.firstHeld, ...store.offload } : null,
+      chain: store ? { nextSeq: store.head.nextSeq, link: toHex(store.head.link), entries: store.entriesStored, bytes: store.bytesStored, firstHeld: store.firstHeld, receiptThrough: seqOrNull(store.offload.receiptThrough), reclaimedThrough: seqOrNull(store.offload.reclaimedThrough) } : null,
       recorder: recorder ? { state: recorder.state, recording: recorder.recording, continuous: recorder.memory.continuous } : null,
       deadlines: recorder ? recorder.pendingOffloads.map((d) => ({ recording: d.recording, startedAt: d.startedAt, deadline: d.deadline, warned: d.warned })) : [],
       technician: this.#technician ?? null,
