@@ -115,9 +115,13 @@ yet model a lower standby draw, and FACTS gives no current figures. So:
 - for the shift to end with 15 % left, standby must draw at most ${s.standbyMaFor15.toFixed(0)} mA (with ${BATTERY.recordingMa} mA recording).
   A measured standby draw (light sleep with the camera powered down) belongs in the model.
 
-## Not measured yet
+## Limits of the figures
 
-- **Offload throughput ÷ the link's modeled rate** (aim ≥ 0.9): offload does not exist yet.
+- Offload: the simulated UART's 128-byte transmit FIFO is refilled by the firmware's \`onWritable\`
+  callback on the scheduler's 1 ms grid, which leaves the line idle for part of each refill (a
+  refill lasts 2.8 ms at 460800 baud); on the device the FIFO interrupt refills it within
+  microseconds, so the modeled ratio is a lower bound. Each 15 KB read also waits for its request
+  (about 60 bytes) and the device's answer.
 - XS figures measure the firmware's JavaScript in the real XS engine; native work (SHA, flash)
   is not in the meter. The heap figure is live slots after a collection (\`gc()\` then
   \`currentHeapCount\`), with the store in XS over the bridge to littlefs for a virtual hour;
