@@ -28,6 +28,16 @@ export class IndicatorRecorder implements DigitalPart {
     this.levels.push({ atMs, value });
   }
 
+  /**
+   * Forgets the level changes before `t`, keeping the level in force at `t`: a test watching a
+   * 12-hour run measures what the device keeps, not this log of every blink.
+   */
+  forgetBefore(t: number): void {
+    let k = 0;
+    while (k + 1 < this.levels.length && this.levels[k + 1].atMs <= t) k++;
+    this.levels.splice(0, k);
+  }
+
   /** Whether the part was on at time t. */
   isOnAt(t: number): boolean {
     let value: number | undefined;

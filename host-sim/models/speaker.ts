@@ -21,6 +21,13 @@ export class RecordingSpeaker implements SpeakerPart {
     this.timeline.push({ atMs, sampleRate, samples: samples.slice() });
   }
 
+  /** Forgets the blocks that ended before `t` (the microphone hears only the present): for long runs. */
+  forgetBefore(t: number): void {
+    let k = 0;
+    while (k < this.timeline.length && this.timeline[k].atMs + (this.timeline[k].samples.length * 1000) / this.timeline[k].sampleRate <= t) k++;
+    this.timeline.splice(0, k);
+  }
+
   /** Total samples played. */
   get sampleCount(): number {
     return this.timeline.reduce((n, b) => n + b.samples.length, 0);

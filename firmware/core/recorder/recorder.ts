@@ -89,6 +89,11 @@ export class Recorder {
     return this.#mem;
   }
 
+  /** What the pre-event buffer holds now (a long run checks it stays within its bound). */
+  get preEvent(): { items: number; bytes: number } {
+    return { items: this.#pre.length, bytes: this.#pre.bytes };
+  }
+
   // ---- provisioning (technician) and case context
 
   assignOfficer(name: string, certificate: string, unit: string, by: string): void {
