@@ -24,6 +24,7 @@ export const Opcode = {
   INFO: 0x30,
   GENKEY: 0x40,
   SIGN: 0x41,
+  VERIFY: 0x45,
 } as const;
 
 export const Status = {
@@ -65,6 +66,7 @@ export const EXECUTION_MS: Record<number, { first: number; max: number }> = {
   [Opcode.RANDOM]: { first: 5, max: 23 },
   [Opcode.GENKEY]: { first: 20, max: 115 },
   [Opcode.SIGN]: { first: 20, max: 115 },
+  [Opcode.VERIFY]: { first: 30, max: 105 },
 };
 
 /** Wake: SDA held low at least tWLO (60 µs), then tWHI (1500 µs) before the device listens. */
@@ -108,6 +110,10 @@ export function dataAddress(slot: number, block = 0, word = 0): number {
 export const NONCE_PASS_THROUGH = 0x03;
 /** Sign mode 0x80: external, sign the 32-byte digest in TempKey. */
 export const SIGN_EXTERNAL = 0x80;
+/** Verify mode 0x02: external, the public key comes with the command; the message digest is in TempKey. */
+export const VERIFY_EXTERNAL = 0x02;
+/** Verify's param2 in external mode: the key type, P-256 (NIST). */
+export const KEY_TYPE_P256 = 0x0004;
 /** GenKey mode 0x00: compute the public key of the private key in a slot. */
 export const GENKEY_PUBLIC = 0x00;
 

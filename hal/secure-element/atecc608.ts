@@ -21,12 +21,13 @@
 import Time from "time";
 import Timer from "timer";
 import { sha256 } from "../../firmware/core/evidence/hash";
-import { keyIdOf, type Signer } from "../../firmware/core/evidence/signer";
+import { keyIdOf, type SignatureChecker, type Signer } from "../../firmware/core/evidence/signer";
 import type { I2cIo, I2cIoClass } from "../rtc/i2c-io";
 import {
   Config,
   EXECUTION_MS,
   GENKEY_PUBLIC,
+  KEY_TYPE_P256,
   LOCKED,
   NONCE_PASS_THROUGH,
   Opcode,
@@ -34,6 +35,7 @@ import {
   SIGN_EXTERNAL,
   Status,
   T_WHI_MS,
+  VERIFY_EXTERNAL,
   WAKE_RESPONSE,
   WATCHDOG_MIN_MS,
   WordAddress,
@@ -275,6 +277,35 @@ export default class ATECC608 {
     }
   }
 
+  /**
+   * Checks an ECDSA P-256 signature (r ‖ s) over a 32-byte digest against a public key given
+   * with the command (SEC1 uncompressed): Nonce pass-through of the digest, then Verify
+   * external. False on a miscompare; throws when the chip cannot answer. Leaves it asleep.
+   */
+  verifyDigest(publicKey: Uint8Array, digest: Uint8Array, signature: Uint8Array): boolean {
+    if (digest.length !== 32) throw new RangeError("the digest must be 32 bytes");
+    if (publicKey.length !== 65 || publicKey[0] !== 0x04 || signature.length !== 64) return false;
+    const data = new Uint8Array(128);
+    data.set(signature, 0);
+    data.set(publicKey.subarray(1), 64);
+    const need = EXECUTION_MS[Opcode.NONCE].max + EXECUTION_MS[Opcode.VERIFY].max;
+    try {
+      for (let attempt = 1; ; attempt++) {
+        this.#ensureTime(need);
+        this.nonce(digest);
+        try {
+          this.#execute(Opcode.VERIFY, VERIFY_EXTERNAL, KEY_TYPE_P256, data, 1, { tempKeyFrom: this.#wakes });
+          return true;
+        } catch (e) {
+          if (e instanceof SecureElementError && e.status === Status.MISCOMPARE) return false;
+          if (!(e instanceof TempKeyLost) || attempt >= ATTEMPTS) throw e instanceof TempKeyLost ? new SecureElementError(`Verify: ${e.message}`) : e;
+        }
+      }
+    } finally {
+      this.#quietSleep();
+    }
+  }
+
   /** The public key of `slot` as SEC1 uncompressed bytes (0x04 ‖ X ‖ Y). Leaves the chip asleep. */
   publicKey(slot: number): Uint8Array {
     try {
@@ -415,6 +446,7 @@ export default class ATECC608 {
 
 const OPCODE_NAMES: Record<number, string> = {
   [Opcode.READ]: "Read",
+  [Opcode.VERIFY]: "Verify",
   [Opcode.NONCE]: "Nonce",
   [Opcode.RANDOM]: "Random",
   [Opcode.INFO]: "Info",
@@ -453,6 +485,28 @@ export class SecureElementSigner implements Signer {
 
   sign(message: Uint8Array): Uint8Array {
     return this.#element.signDigest(this.#slot, sha256(message));
+  }
+}
+
+/**
+ * Signature checking in the secure element (technicians' logins, the store's receipts):
+ * the message is hashed natively and the chip's Verify compares. A chip that cannot answer
+ * counts as "does not verify": nothing is accepted unchecked.
+ */
+export class SecureElementChecker implements SignatureChecker {
+  readonly #element: ATECC608;
+
+  constructor(element: ATECC608) {
+    this.#element = element;
+  }
+
+  verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+    try {
+      return this.#element.verifyDigest(publicKey, sha256(message), signature);
+    } catch (e) {
+      if (e instanceof SecureElementError) return false;
+      throw e;
+    }
   }
 }
 

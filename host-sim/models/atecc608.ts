@@ -49,10 +49,10 @@ export type Atecc608State = 'asleep' | 'idle' | 'awake';
 
 const T_WHI_MS = 1.5;
 const WATCHDOG_MS = 1300;
-const STATUS = { SUCCESS: 0x00, PARSE_ERROR: 0x03, EXECUTION_ERROR: 0x0f, AFTER_WAKE: 0x11, WATCHDOG: 0xee, CRC_ERROR: 0xff } as const;
-const OP = { READ: 0x02, NONCE: 0x16, RANDOM: 0x1b, INFO: 0x30, GENKEY: 0x40, SIGN: 0x41 } as const;
+const STATUS = { SUCCESS: 0x00, MISCOMPARE: 0x01, PARSE_ERROR: 0x03, EXECUTION_ERROR: 0x0f, AFTER_WAKE: 0x11, WATCHDOG: 0xee, CRC_ERROR: 0xff } as const;
+const OP = { READ: 0x02, NONCE: 0x16, RANDOM: 0x1b, INFO: 0x30, GENKEY: 0x40, SIGN: 0x41, VERIFY: 0x45 } as const;
 /** How long each command keeps the chip busy, ms. */
-const EXEC_MS: Record<number, number> = { [OP.READ]: 0.8, [OP.NONCE]: 2.5, [OP.RANDOM]: 11, [OP.INFO]: 0.4, [OP.GENKEY]: 58, [OP.SIGN]: 48 };
+const EXEC_MS: Record<number, number> = { [OP.READ]: 0.8, [OP.NONCE]: 2.5, [OP.RANDOM]: 11, [OP.INFO]: 0.4, [OP.GENKEY]: 58, [OP.SIGN]: 48, [OP.VERIFY]: 58 };
 /** Parse errors and CRC errors are reported almost at once. */
 const REJECT_MS = 0.1;
 const REVISION = [0x00, 0x00, 0x60, 0x03];
@@ -325,6 +325,23 @@ export class Atecc608 implements I2cTarget {
         if (!locked || p2 !== 0 || !this.#privateKey || !digest) return STATUS.EXECUTION_ERROR;
         return p256.sign(digest, this.#privateKey, { lowS: false, prehash: false }).toCompactRawBytes();
       }
+      case OP.VERIFY: {
+        // Only external mode with a P-256 key given in the command is modelled: signature R ‖ S, then X ‖ Y.
+        if (p1 !== 0x02 || p2 !== 0x0004 || data.length !== 128) return STATUS.PARSE_ERROR;
+        const digest = this.#tempKey;
+        this.#tempKey = undefined;
+        if (!digest) return STATUS.EXECUTION_ERROR;
+        const key = new Uint8Array(65);
+        key[0] = 0x04;
+        key.set(data.subarray(64), 1);
+        let ok = false;
+        try {
+          ok = p256.verify(data.slice(0, 64), digest, key, { prehash: false, lowS: false });
+        } catch {
+          ok = false; // not a point on the curve: the chip reports a miscompare
+        }
+        return ok ? STATUS.SUCCESS : STATUS.MISCOMPARE;
+      }
       case OP.RANDOM: {
         if (p1 !== 0x00 || p2 !== 0 || data.length) return STATUS.PARSE_ERROR;
         if (!locked) return Uint8Array.from({ length: 32 }, (_, i) => (i < 2 || (i >= 4 && i < 6) ? 0xff : 0x00)); // an unlocked part's fixed test pattern
@@ -366,7 +383,7 @@ export class Atecc608 implements I2cTarget {
   }
 }
 
-const OPCODE_NAME: Record<number, string> = { [OP.READ]: 'Read', [OP.NONCE]: 'Nonce', [OP.RANDOM]: 'Random', [OP.INFO]: 'Info', [OP.GENKEY]: 'GenKey', [OP.SIGN]: 'Sign' };
+const OPCODE_NAME: Record<number, string> = { [OP.READ]: 'Read', [OP.NONCE]: 'Nonce', [OP.RANDOM]: 'Random', [OP.INFO]: 'Info', [OP.GENKEY]: 'GenKey', [OP.SIGN]: 'Sign', [OP.VERIFY]: 'Verify' };
 
 /** The general-call address: every ATECC608 on the bus sees a transaction there as the wake condition. Nothing ACKs it. */
 class WakeLine implements I2cTarget {

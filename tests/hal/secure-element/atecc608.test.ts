@@ -2,7 +2,8 @@
 // through the host I2C class, on a simulated board in virtual time.
 import { createPublicKey, verify } from 'node:crypto';
 import HostI2C from '../../../host-sim/io/i2c';
-import ATECC608, { SecureElementError, SecureElementSigner } from '../../../hal/secure-element/atecc608';
+import ATECC608, { SecureElementChecker, SecureElementError, SecureElementSigner } from '../../../hal/secure-element/atecc608';
+import { SoftSigner } from '../../../host-sim/keys/soft-signer';
 import { commandPacket, Opcode } from '../../../hal/secure-element/atecc608-protocol';
 import { appendCrc } from '../../../hal/secure-element/crc16';
 import { BOARD } from '../../../hal/board';
@@ -175,6 +176,29 @@ describe('the device key as the evidence Signer', () => {
     expect(se.lockState()).toEqual({ config: false, data: false });
     expect(() => new SecureElementSigner(se)).toThrow(/not provisioned: config zone unlocked, data zone unlocked/);
     expect(() => se.genKeyPublic(0)).toThrow(/GenKey: execution error/);
+    se.close();
+  });
+});
+
+describe('checking signatures in the chip (Verify, external key)', () => {
+  test('a technician\'s signature verifies; another message, another key or a damaged signature does not', () => {
+    const { chip, se } = setup();
+    const checker = new SecureElementChecker(se);
+    const technician = SoftSigner.fromSeed('technician-wang');
+    const message = text('quancheng-auth/1 challenge');
+    const signature = technician.sign(message);
+    expect(checker.verify(technician.publicKey, message, signature)).toBe(true);
+    expect(chip.log.slice(-2)).toEqual(['Nonce', 'Verify']);
+    expect(checker.verify(technician.publicKey, text('another challenge'), signature)).toBe(false);
+    expect(checker.verify(SoftSigner.fromSeed('stranger').publicKey, message, signature)).toBe(false);
+    const damaged = signature.slice();
+    damaged[10] ^= 1;
+    expect(checker.verify(technician.publicKey, message, damaged)).toBe(false);
+    const notAPoint = technician.publicKey.slice();
+    notAPoint[40] ^= 1;
+    expect(checker.verify(notAPoint, message, signature)).toBe(false);
+    expect(checker.verify(technician.publicKey.slice(0, 33), message, signature)).toBe(false);
+    expect(chip.state).toBe('asleep');
     se.close();
   });
 });
