@@ -24,6 +24,7 @@ import { MaintenanceService } from "./core/maintenance/service";
 import { CONFIG_DIR, encodeProvisioning, parseProvisioning, PROVISIONING_NEW_PATH, PROVISIONING_PATH, ProvisioningError, type Provisioning } from "./core/maintenance/provisioning";
 import { ensureDirectory, readSmallFile, replaceFile, statusOf } from "./core/storage/files-util";
 import { MaintenancePort } from "./maintenance-port";
+import { applyProvisioning, lastApplied } from "./core/maintenance/apply-provisioning";
 import { CHINA_2026, WorkingDays, type WorkCalendar } from "./core/policy/calendar";
 import type { ClipName, FeedbackPort, PromptPort } from "./core/recorder/ports";
 import { Recorder } from "./core/recorder/recorder";
@@ -229,27 +230,15 @@ export function startDevice(env: DeviceEnv): RunningDevice {
   const provision = (p: Provisioning, by: string) => {
     ensureDirectory(env.root, CONFIG_DIR);
     replaceFile(env.root, PROVISIONING_PATH, PROVISIONING_NEW_PATH, encodeProvisioning(p));
-    const before = provisioning;
     provisioning = p;
     if (!core) {
       core = startCore(p.deviceId);
       indicators.warning(false);
     }
-    const { store, recorder } = core;
-    const setting = (key: string, value: string, old: string | undefined) => {
-      if (value !== old) store.journal("config", { key, value, setBy: by });
-    };
-    setting("unit", p.unit, before?.unit);
-    setting("technicians", p.technicians.map((t) => t.id).join(","), before?.technicians.map((t) => t.id).join(","));
-    setting("store", p.store.id, before?.store.id);
-    setting("media-profile", p.mediaProfile, before?.mediaProfile);
-    setting("pre-event-ms", String(p.preEventMs), before ? String(before.preEventMs) : undefined);
-    setting("calendar", p.calendar ? p.calendar.source : "default", before ? (before.calendar ? before.calendar.source : "default") : undefined);
-    const officer = recorder.memory.officer;
-    if (p.officer && (!officer || officer.name !== p.officer.name || officer.certificate !== p.officer.certificate || officer.unit !== p.unit))
-      recorder.assignOfficer(p.officer.name, p.officer.certificate, p.unit, by);
-    if (p.continuous !== recorder.memory.continuous) recorder.setContinuous(p.continuous, "technician");
+    applyProvisioning(env.root, core.store, core.recorder, p, lastApplied(env.root, MEDIA_PROFILES), by);
   };
+  // A provisioning pre-loaded on the volume (`quancheng flash`) is journaled at its first boot.
+  if (core && provisioning) applyProvisioning(env.root, core.store, core.recorder, provisioning, lastApplied(env.root, MEDIA_PROFILES), `${provisioning.provisionedBy} (pre-loaded)`);
 
   const ensureCore = (): Core => {
     if (!core) throw new Error(loaded.problem ? `device not provisioned (${loaded.problem})` : "device not provisioned");

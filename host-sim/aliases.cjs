@@ -13,4 +13,6 @@ module.exports = {
   'embedded:io/audio/out': 'host-sim/io/audio-out.ts',
   'embedded:io/image/in/camera': 'host-sim/io/camera.ts',
   'embedded:provider/builtin': 'host-sim/io/provider.ts',
+  'mc/config': 'host-sim/device/mc-config.ts',
+  Resource: 'host-sim/device/resource.ts',
 };

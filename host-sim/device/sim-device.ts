@@ -12,8 +12,11 @@ import { SimBoard } from '../board/sim-board';
 import { useVolume } from '../files/module';
 import { LfsDirectory } from '../files/lfs-directory';
 import { MaintenanceLink } from '../models/maintenance-link';
+import { Atecc608, attachAtecc608 } from '../models/atecc608';
+import deviceMain from '../../firmware/device-main';
+import { configureBuild } from './mc-config';
 import { nodeChecker } from '../../tools/crypto/node-checker';
-import { CONFIG_DIR, encodeProvisioning, PROVISIONING_PATH, type Provisioning } from '../../firmware/core/maintenance/provisioning';
+import { CONFIG_DIR, encodeProvisioning, PROVISIONING_PATH, UNPROVISIONED, type Provisioning } from '../../firmware/core/maintenance/provisioning';
 import { NorFlash } from '../flash/nor';
 import { BLOCK_SIZE, isBlank, storageLfsConfig } from '../flash/storage-volume';
 import { SoftSigner } from '../keys/soft-signer';
@@ -51,6 +54,12 @@ export interface SimDeviceOptions {
   /** Where the device is carried (ms from start); default: standing at Luoping's market-supervision bureau. */
   track?: { at: number; latitude: number; longitude: number }[];
   gnss?: { positionNoise?: number; garbage?: number; checksumErrors?: number; fixLoss?: { from: number; to: number }[] };
+  /**
+   * Boot as the device does: firmware/device-main.ts with the build's config, the clips as
+   * resources, and the ATECC608 (modelled on the I2C bus) signing the chain and checking
+   * signatures. Default: firmware/main.ts with the simulator's software key (both engines).
+   */
+  entry?: 'main' | 'device-main';
 }
 
 const LUOPING = { latitude: 24.8843, longitude: 104.311 };
@@ -99,6 +108,8 @@ export class SimDevice {
   readonly gnss: GnssReceiver;
   /** The technician's end of the maintenance cable. */
   readonly maintenance: MaintenanceLink;
+  /** The secure element on the I2C bus: its key signs the chain when booting through device-main. */
+  readonly secureElement: Atecc608;
   readonly clips = loadClips();
   lfs: Littlefs | undefined;
   firmware: RunningDevice | undefined;
@@ -112,6 +123,7 @@ export class SimDevice {
     // The key is made in the secure element at the factory, before any identity.
     this.signer = SoftSigner.fromSeed(options.deviceId ?? options.provisioning?.deviceId ?? `factory-${options.seed}`);
     this.maintenance = new MaintenanceLink({ scheduler: this.scheduler });
+    this.secureElement = new Atecc608({ seed: `atecc608-${options.seed}-${options.deviceId ?? options.provisioning?.deviceId ?? 'factory'}`, scheduler: this.scheduler });
     this.nor = new NorFlash({ blockSize: BLOCK_SIZE, blockCount: options.blockCount, seed: options.seed });
     this.rtc = new Pcf8563({ scheduler: this.scheduler, valid: !options.rtcLost, driftPpm: 12 });
     this.buttons = {
@@ -145,6 +157,7 @@ export class SimDevice {
     board.attachAnalog(BOARD.battery.pin, this.battery);
     board.attachSerial(BOARD.gnss.port, this.gnss);
     board.attachSerial(BOARD.maintenance.port, this.maintenance);
+    attachAtecc608(board, BOARD.i2c.port, this.secureElement, BOARD.secureElement.address);
     board.camera = this.camera;
     board.microphone = this.microphone;
     board.speaker = this.speaker;
@@ -180,6 +193,13 @@ export class SimDevice {
       move(from, to);
       this.onMove?.(to);
     };
+    if (this.options.entry === 'device-main') {
+      // What mcconfig would have built into this unit's image.
+      configureBuild({ deviceId: this.options.deviceId ?? UNPROVISIONED, build: 'host-sim', preEventMs: this.options.preEventMs, storage: { partition: 'storage', blockSize: BLOCK_SIZE, blockCount: this.options.blockCount } });
+      // device-main opens the volume through embedded:storage/files, as the device does.
+      this.firmware = deviceMain();
+      return this.firmware;
+    }
     this.firmware = startDevice({
       root,
       signer: this.signer,
@@ -200,6 +220,7 @@ export class SimDevice {
     this.battery.drawMa = 0;
     this.scheduler.clearAll();
     this.maintenance.reset();
+    this.secureElement.powerCycle();
     this.firmware = undefined;
     this.lfs = undefined;
     useVolume(undefined);

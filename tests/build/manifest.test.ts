@@ -63,8 +63,6 @@ const SDK_PROVIDES: Record<string, { manifest: string; preloaded: boolean }> = {
 /** XS has no index-file lookup: every run-time import names a module, e.g. "../evidence/index". */
 const KNOWN_DIRECTORY_IMPORTS: string[] = [];
 
-/** The device entry module (creation.main) is not written yet: it needs the secure element's signer. */
-const PENDING_MODULES = ['firmware/device-main'];
 
 function walk(dir: string): string[] {
   const out: string[] = [];
@@ -192,10 +190,10 @@ describe('modules', () => {
     }
   });
 
-  test('creation.main names a module of the build (or the pending device entry)', () => {
+  test('creation.main names a module of the build: the device entry', () => {
     const main = manifest.creation?.main ?? 'main';
-    if (PENDING_MODULES.includes(main)) expect(existsSync(join(ROOT, main + '.ts'))).toBe(false);
-    else expect(modules.has(main)).toBe(true);
+    expect(main).toBe('firmware/device-main');
+    expect(modules.has(main)).toBe(true);
   });
 
   test('preloaded modules are named exactly and import only preloaded modules', () => {
@@ -383,6 +381,10 @@ describe('defines', () => {
 describe('config and typescript', () => {
   test('device settings the firmware reads through mc/config', () => {
     const c = manifest.config;
+    // firmware/device-main.ts reads these.
+    expect(Number.isInteger(c.storage.blockCount) && c.storage.blockCount > 0).toBe(true);
+    expect(c.clips.sampleRate).toBe(16000);
+    for (const f of [c.clips.notice, c.clips.explain]) expect(manifest.resources['*']).toContain(`./resources/${f}`);
     expect(typeof c.deviceId).toBe('string');
     expect(c.deviceId).toBe('UNPROVISIONED'); // replaced per unit at provisioning (docs/DEVICE-BUILD.md)
     expect(typeof c.build).toBe('string');
