@@ -115,7 +115,8 @@ export const XS_LACKS: { name: string; pattern: RegExp }[] = [
   { name: 'Array.fromAsync', pattern: /\bArray\.fromAsync\b/ },
   { name: 'Set methods (union, intersection...)', pattern: /\.(union|intersection|symmetricDifference|isSubsetOf|isSupersetOf|isDisjointFrom)\(/ },
   { name: 'Promise.try', pattern: /\bPromise\.try\b/ },
-  { name: 'Uint8Array base64/hex', pattern: /\b(fromBase64|toBase64|fromHex|toHex)\(/ },
+  // The ES2025 methods, not the project's own toHex/fromHex functions (plain calls).
+  { name: 'Uint8Array base64/hex', pattern: /\bUint8Array\.(fromBase64|fromHex)\(|\.(toBase64|toHex|setFromBase64|setFromHex)\(/ },
   { name: 'console', pattern: /\bconsole\s*\./ },
   { name: 'setTimeout / setInterval', pattern: /\b(setTimeout|setInterval|clearTimeout|clearInterval)\b/ },
   { name: 'crypto global', pattern: /\b(globalThis\.)?crypto\.(subtle|getRandomValues|randomUUID)\b/ },

@@ -89,6 +89,9 @@ describe('the harness can fail', () => {
       'console',
     ]);
     expect(scanForMissing('const sorted = [...a].sort();')).toEqual([]);
+    // The ES2025 byte methods are caught; the project's own toHex()/fromHex() functions are not them.
+    for (const t of ['const h = bytes.toHex();', 'const b = Uint8Array.fromHex(h);']) expect(scanForMissing(t).map((m) => m.name)).toEqual(['Uint8Array base64/hex']);
+    expect(scanForMissing('function toHex(b) { return b; }\nconst h = toHex(x);')).toEqual([]);
   });
 });
 
