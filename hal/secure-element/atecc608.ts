@@ -260,21 +260,7 @@ export default class ATECC608 {
    * Nonce pass-through of the digest, then Sign external. Leaves the chip asleep.
    */
   signDigest(slot: number, digest: Uint8Array): Uint8Array {
-    if (digest.length !== 32) throw new RangeError("the digest must be 32 bytes");
-    const need = EXECUTION_MS[Opcode.NONCE].max + EXECUTION_MS[Opcode.SIGN].max;
-    try {
-      for (let attempt = 1; ; attempt++) {
-        this.#ensureTime(need);
-        this.nonce(digest);
-        try {
-          return this.#execute(Opcode.SIGN, SIGN_EXTERNAL, slot, undefined, 64, { tempKeyFrom: this.#wakes });
-        } catch (e) {
-          if (!(e instanceof TempKeyLost) || attempt >= ATTEMPTS) throw e instanceof TempKeyLost ? new SecureElementError(`Sign: ${e.message}`) : e;
-        }
-      }
-    } finally {
-      this.#quietSleep();
-    }
+    return this.#afterNonce(digest, Opcode.SIGN, (tempKeyFrom) => this.#execute(Opcode.SIGN, SIGN_EXTERNAL, slot, undefined, 64, { tempKeyFrom }));
   }
 
   /**
@@ -283,22 +269,37 @@ export default class ATECC608 {
    * external. False on a miscompare; throws when the chip cannot answer. Leaves it asleep.
    */
   verifyDigest(publicKey: Uint8Array, digest: Uint8Array, signature: Uint8Array): boolean {
-    if (digest.length !== 32) throw new RangeError("the digest must be 32 bytes");
     if (publicKey.length !== 65 || publicKey[0] !== 0x04 || signature.length !== 64) return false;
     const data = new Uint8Array(128);
     data.set(signature, 0);
     data.set(publicKey.subarray(1), 64);
-    const need = EXECUTION_MS[Opcode.NONCE].max + EXECUTION_MS[Opcode.VERIFY].max;
+    return this.#afterNonce(digest, Opcode.VERIFY, (tempKeyFrom) => {
+      try {
+        this.#execute(Opcode.VERIFY, VERIFY_EXTERNAL, KEY_TYPE_P256, data, 1, { tempKeyFrom });
+        return true;
+      } catch (e) {
+        if (e instanceof SecureElementError && e.status === Status.MISCOMPARE) return false;
+        throw e;
+      }
+    });
+  }
+
+  /**
+   * Loads `digest` into TempKey (Nonce pass-through) and runs `command` on it, in one wake;
+   * the pair is redone when TempKey was lost in between (the chip slept or faulted). Leaves
+   * the chip asleep.
+   */
+  #afterNonce<T>(digest: Uint8Array, opcode: number, command: (tempKeyFrom: number) => T): T {
+    if (digest.length !== 32) throw new RangeError("the digest must be 32 bytes");
+    const need = EXECUTION_MS[Opcode.NONCE].max + EXECUTION_MS[opcode].max;
     try {
       for (let attempt = 1; ; attempt++) {
         this.#ensureTime(need);
         this.nonce(digest);
         try {
-          this.#execute(Opcode.VERIFY, VERIFY_EXTERNAL, KEY_TYPE_P256, data, 1, { tempKeyFrom: this.#wakes });
-          return true;
+          return command(this.#wakes);
         } catch (e) {
-          if (e instanceof SecureElementError && e.status === Status.MISCOMPARE) return false;
-          if (!(e instanceof TempKeyLost) || attempt >= ATTEMPTS) throw e instanceof TempKeyLost ? new SecureElementError(`Verify: ${e.message}`) : e;
+          if (!(e instanceof TempKeyLost) || attempt >= ATTEMPTS) throw e instanceof TempKeyLost ? new SecureElementError(`${OPCODE_NAMES[opcode]}: ${e.message}`) : e;
         }
       }
     } finally {
