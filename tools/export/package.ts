@@ -97,11 +97,16 @@ export function writePackage(dir: string, input: PackageInput): PackageSummary {
   put('note.json', [utf8(JSON.stringify(note, null, 2) + '\n')]);
   put('note.html', [utf8(renderNoteHtml(note))]);
 
-  // The inspector's timeline report, linking the video. Its audio seek positions assume a
-  // gapless audio file, while ours keeps the recording's clock (silence in gaps), so the
-  // audio is not handed over until the two agree.
-  const links: Record<number, { video?: string }> = {};
-  for (const [n, m] of media) if (m.video) links[n] = { video: m.video };
+  // The inspector's timeline report, linking each recording's video and audio: its seek
+  // positions for spoken explanations are on the same media clock as the WAV
+  // (tools/report/chain-details.ts follows tools/export/timeline.ts).
+  const links: Record<number, { video?: string; audio?: string }> = {};
+  for (const [n, m] of media) {
+    const link: { video?: string; audio?: string } = {};
+    if (m.video) link.video = m.video;
+    if (m.audio) link.audio = m.audio;
+    links[n] = link;
+  }
   put('report.html', [utf8(renderInspectorReport(report, input.files, { utcOffsetMinutes: offset, media: links }))]);
 
   put('SHA256SUMS', [utf8(sha256Sums(written))]);
