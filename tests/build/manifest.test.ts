@@ -45,7 +45,8 @@ const SDK_PROVIDES: Record<string, { manifest: string; preloaded: boolean }> = {
   'embedded:io/audio/in': { manifest: '$(MODDABLE)/modules/io/audioin/manifest.json', preloaded: true },
   'embedded:io/audio/out': { manifest: '$(MODDABLE)/modules/io/audioout/manifest.json', preloaded: true },
   'embedded:io/image/in/camera': { manifest: '$(MODDABLE)/modules/io/imagein/camera/manifest.json', preloaded: true },
-  'embedded:storage/files': { manifest: '$(MODDABLE)/modules/io/files/manifest.json', preloaded: false },
+  // The project's own files module (native/files/): the SDK's formats a volume it cannot mount.
+  'embedded:storage/files': { manifest: './native/files/manifest.json', preloaded: false },
   crypt: { manifest: '$(MODULES)/crypt/digest/manifest.json', preloaded: true },
   // manifest_base.json includes $(BUILD)/devices/esp32/manifest.json, which provides and preloads both.
   timer: { manifest: '$(MODDABLE)/examples/manifest_base.json', preloaded: true },
@@ -214,6 +215,35 @@ describe('modules', () => {
       }
     }
     expect(problems).toEqual([]);
+  });
+});
+
+describe('the project\'s files module (native/files)', () => {
+  const fragmentPath = join(ROOT, 'native', 'files', 'manifest.json');
+  const fragment = JSON.parse(readFileSync(fragmentPath, 'utf8'));
+  const esp32 = fragment.platforms.esp32.modules as Record<string, string | string[]>;
+
+  test('is included instead of the SDK\'s files manifest, which formats a volume it cannot mount', () => {
+    expect(manifest.include).toContain('./native/files/manifest.json');
+    expect(manifest.include.filter((m) => m.includes('modules/io/files'))).toEqual([]);
+  });
+
+  test('maps embedded:storage/files on esp32 and refuses other platforms', () => {
+    expect(esp32['embedded:storage/files']).toBe('./files');
+    expect(typeof fragment.platforms['...'].error).toBe('string');
+  });
+
+  test('every module source it names exists: its own files here, littlefs from the SDK (not copied)', () => {
+    const sources = Object.values(esp32).flat();
+    const own = sources.filter((s) => s.startsWith('./'));
+    const sdk = sources.filter((s) => !s.startsWith('./'));
+    for (const s of own) {
+      const base = join(dirname(fragmentPath), s);
+      const found = ['.js', '.c', '.h'].filter((e) => existsSync(base + e));
+      expect({ s, found: found.length > 0 }).toEqual({ s, found: true });
+    }
+    expect(sdk.sort()).toEqual(['$(MODDABLE)/modules/io/files/littlefs/lfs', '$(MODDABLE)/modules/io/files/littlefs/lfs_util']);
+    expect(readdirSync(dirname(fragmentPath)).filter((f) => /^lfs/.test(f))).toEqual([]);
   });
 });
 
