@@ -7,7 +7,7 @@
 // (`mcconfig … deviceId=QC-0001`); the placeholder UNPROVISIONED means none: the device then
 // refuses to record until a technician provisions it.
 import I2C from "embedded:io/i2c";
-import root from "embedded:storage/files";
+import root, { volume } from "embedded:storage/files";
 import config from "mc/config";
 import Resource from "Resource";
 import { BOARD } from "../hal/board";
@@ -46,5 +46,6 @@ export default function main(): RunningDevice {
     blockCount: c.storage.blockCount,
     preEventMs: c.preEventMs,
     build: c.build,
+    volume,
   });
 }

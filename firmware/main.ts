@@ -60,6 +60,8 @@ export interface DeviceEnv {
   calendar?: WorkCalendar;
   /** The platform's random source for challenges (Math.random: the hardware RNG on the ESP32). */
   random?: () => number;
+  /** How the files module brought up the volume ("mounted", "formatted", or why not), for status. */
+  volume?: string;
 }
 
 export interface RunningDevice {
@@ -299,6 +301,7 @@ export function startDevice(env: DeviceEnv): RunningDevice {
       return r && { millivolts: r.millivolts, percent: Math.round(r.percent) };
     },
     bootCount: () => core?.store.boot.bootCount ?? 0,
+    volume: env.volume ?? "mounted",
     random: env.random ?? Math.random,
   });
   const port = new MaintenancePort({ service: maintenance, ...BOARD.maintenance, mono: () => clock.mono() });

@@ -46,4 +46,10 @@ declare module "embedded:storage/files" {
 
   const root: Directory;
   export default root;
+  /**
+   * The project's files module (native/files) says how the volume came up: "mounted",
+   * "formatted" (a blank partition), or why not ("unreadable", "read-failed", "format-failed",
+   * "no-partition"); it never formats a partition that holds anything.
+   */
+  export const volume: string;
 }

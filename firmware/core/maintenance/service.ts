@@ -30,6 +30,8 @@ export interface MaintenanceDevice {
   battery(): { millivolts: number; percent: number } | undefined;
   bootCount(): number;
   random(): number;
+  /** How the volume came up: "mounted", "formatted", or why it could not be ("unreadable", ...). */
+  readonly volume: string;
 }
 
 /** Most entries one `list` answers. */
@@ -332,6 +334,7 @@ export class MaintenanceService {
       deviceId: this.#d.identity() ?? null,
       firmware: this.#d.firmware,
       provisioned: p !== undefined,
+      volume: this.#d.volume,
       unit: p?.unit ?? null,
       officer: recorder?.memory.officer ?? null,
       clock: { time: wall ?? null, set: wall !== undefined },

@@ -104,3 +104,6 @@ class BridgedDirectory implements Directory {
 /** The volume's root; handle 0 on the host. */
 const root: Directory = new BridgedDirectory(0);
 export default root;
+
+/** How the volume came up: the host mounted it (or formatted a blank flash) before the worker started. */
+export const volume = 'mounted';
