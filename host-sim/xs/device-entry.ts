@@ -10,6 +10,7 @@
 //   {cmd: "recorder", method, args}  a call on the recorder (the scenario's technician/officer)
 //   {cmd: "shutdown"}                the orderly power-down
 //   {cmd: "state"}                   the store's head (for reports)
+//   {cmd: "memory"}                  gc(), then the recorder's bounded structures (long runs read the heap meter)
 //
 // Every reply is {value} or {error, powerCut} (powerCut: the error's chain has the flash's
 // PowerCut in it, as the host's run loop must know).
@@ -31,6 +32,7 @@ type Command = { now: number } & (
   | { cmd: 'recorder'; method: string; args: unknown[] }
   | { cmd: 'shutdown' }
   | { cmd: 'state' }
+  | { cmd: 'memory' }
 );
 
 let device: RunningDevice | undefined;
@@ -80,6 +82,12 @@ function handle(c: Command, blob: Uint8Array): unknown {
       if (!device) return null;
       const h = device.store.head;
       return { nextSeq: h.nextSeq, link: hex(h.link), state: device.recorder.state };
+    }
+    case 'memory': {
+      // A full collection first, so the reply's meter counts live slots only (the host reads it).
+      (globalThis as unknown as { gc: () => void }).gc();
+      if (!device) return null;
+      return { state: device.recorder.state, preEvent: device.recorder.preEvent, openEntry: device.store.openEntry?.bytes };
     }
   }
 }

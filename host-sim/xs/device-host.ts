@@ -35,6 +35,7 @@ import { deviceXsBundle } from './bundle';
 import { StorageBridge, type BridgeHeader } from './host-bridge';
 import { decodeMessage, encodeMessage, errorData, rebuildError, type ErrorData } from './protocol';
 import { XsSyncWorker } from './sync-driver';
+import type { XsMeter } from './driver';
 
 
 type IoClass = new (options: any) => object;
@@ -93,6 +94,8 @@ export class XsDevice {
   #generation = 0;
   /** The PowerCut the flash threw while serving XS (what the firmware's error chain names). */
   #powerCut: PowerCut | undefined;
+  /** The XS meter of the last command's reply. */
+  #lastMeter: XsMeter | undefined;
 
   constructor(options: SimDeviceOptions) {
     this.sim = new SimDevice(options);
@@ -156,6 +159,12 @@ export class XsDevice {
     if (this.#running) this.command({ cmd: 'recorder', method, args });
   }
 
+  /** The firmware's live XS heap after a full collection (slots, and bytes the machine holds), and its bounded structures. */
+  memory(): { slots: number; allocate: number; state: string; preEvent: { items: number; bytes: number }; openEntry: number | undefined } {
+    const v = this.command({ cmd: 'memory' }) as { state: string; preEvent: { items: number; bytes: number }; openEntry?: number };
+    return { slots: this.#lastMeter!.currentHeapCount, allocate: this.#lastMeter!.allocate, ...v, openEntry: v.openEntry };
+  }
+
   /** The store's head in XS, or null when off. */
   state(): { nextSeq: number; link: string; state: string } | null {
     return this.#running ? (this.command({ cmd: 'state' }) as { nextSeq: number; link: string; state: string } | null) : null;
@@ -167,7 +176,8 @@ export class XsDevice {
     if (!w) throw new Error('xs device: no worker (powered off)');
     this.stats.commands++;
     const before = w.compute;
-    const { reply } = w.command(encodeMessage({ ...c, now: this.sim.scheduler.now() }, blob));
+    const { reply, meter } = w.command(encodeMessage({ ...c, now: this.sim.scheduler.now() }, blob));
+    this.#lastMeter = meter;
     const spent = w.compute - before;
     this.stats.compute += spent;
     const kind = c.cmd === 'cb' ? `${this.#ioKinds.get(c.id as number) ?? 'io'}.${String(c.name)}` : c.cmd === 'recorder' ? `recorder.${String(c.method)}` : String(c.cmd);
