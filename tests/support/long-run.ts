@@ -27,6 +27,8 @@ export interface LongRunOptions {
   recordAt: number[];
   /** A memory sample every so many minutes. */
   sampleEvery: number;
+  /** Where the firmware runs: Node (default) or the XS engine (host-sim/xs/device-host.ts). */
+  engine?: 'node' | 'xs';
 }
 
 export interface MemorySample {
@@ -41,6 +43,8 @@ export interface MemorySample {
   /** Bytes of the entry being written, if one is open. */
   openEntry: number | undefined;
   timers: number;
+  /** In the XS engine: its meter after gc(), live slots and bytes the machine holds from the system. */
+  xs?: { slots: number; allocate: number };
 }
 
 export interface LongRunResult {
@@ -59,7 +63,7 @@ export function longRun(options: LongRunOptions): LongRunResult & { wallMs: numb
   // Inside the project (dist/), where the bundle finds the littlefs binding and resources.
   const dir = join(ROOT, 'dist');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `long-run-${process.pid}-${options.minutes}.cjs`);
+  const file = join(dir, `long-run-${process.pid}-${options.engine ?? "node"}-${options.minutes}.cjs`);
   const aliases = require('../../host-sim/aliases.cjs') as Record<string, string>;
   buildSync({
     entryPoints: [join(__dirname, 'long-run-child.ts')],
@@ -82,16 +86,17 @@ export function longRun(options: LongRunOptions): LongRunResult & { wallMs: numb
   }
 }
 
-/** Growth of `retained` from the first sample at or after `fromMs` to the largest one after it, as a fraction of the former. */
-export function growthFrom(samples: MemorySample[], fromMs: number): { base: number; max: number; growth: number } {
+/** Growth of a figure (default `retained`) from the first sample at or after `fromMs` to the largest one after it, as a fraction of the former. */
+export function growthFrom(samples: MemorySample[], fromMs: number, figure: (s: MemorySample) => number = (s) => s.retained): { base: number; max: number; growth: number } {
   const i = samples.findIndex((s) => s.at >= fromMs);
-  const base = samples[i].retained;
-  const max = Math.max(...samples.slice(i).map((s) => s.retained));
+  const base = figure(samples[i]);
+  const max = Math.max(...samples.slice(i).map(figure));
   return { base, max, growth: (max - base) / base };
 }
 
 /** The samples as a short table (MB), for the test's log and docs/PERFORMANCE.md. */
 export function describe(run: LongRunResult): string {
   const mb = (n: number) => (n / 1048576).toFixed(2);
-  return run.samples.map((s) => `${(s.at / 3600_000).toFixed(2)} h: ${mb(s.retained)} MB (heap ${mb(s.heapUsed)}, buffers ${mb(s.arrayBuffers)}), ${s.state}, pre-event ${s.preEvent.items} items ${mb(s.preEvent.bytes)} MB`).join('\n');
+  const xs = (s: MemorySample) => (s.xs ? `, XS ${s.xs.slots} slots, ${mb(s.xs.allocate)} MB allocated` : '');
+  return run.samples.map((s) => `${(s.at / 3600_000).toFixed(2)} h: ${mb(s.retained)} MB (heap ${mb(s.heapUsed)}, buffers ${mb(s.arrayBuffers)})${xs(s)}, ${s.state}, pre-event ${s.preEvent.items} items ${mb(s.preEvent.bytes)} MB`).join('\n');
 }
