@@ -127,6 +127,40 @@ yet model a lower standby draw, and FACTS gives no current figures. So:
   \`currentHeapCount\`), with the store in XS over the bridge to littlefs for a virtual hour;
   samples every 5 minutes are in \`bench/results.json\`.
 
+## A 12-hour shift (test:deep, not part of this report's run)
+
+\`tests/device/long-shift.test.ts\` (\`npm run test:deep\`, or
+\`QUANCHENG_DEEP=1 npx jest tests/device/long-shift.test.ts --testTimeout=900000\`) runs a whole
+shift on the simulated device: standby all day (capture at 3 fps into the 30 s pre-event
+buffer, GNSS, battery), a recording attempted 20 minutes past every hour, 129,600 frames in all.
+The 16 MB partition holds recordings 1–4 (70 s each with the pre-event); from the 5th on each
+attempt ends in a storage-full interruption. The chain verifies. Measured 2026-11-26 on this
+2-core host, shared:
+
+- Node, 12 h: **120 s** wall (128 s CPU); the run goes in its own process (\`--expose-gc\`,
+  \`tests/support/long-run-child.ts\`); heap + ArrayBuffers after two collections, the host's
+  LED and speaker logs trimmed: 43.58, 43.60, 43.64, 43.72, 43.73, 43.76, 43.62, 43.61, 43.64,
+  43.64, 43.66, 43.68 MB at hours 1–12: hour 2 → 12 +0.37 % (aim ≤ 5 % and ≤ 1 MiB). The
+  pre-event buffer holds 181 items, 1.39 MB, at every hour.
+- XS, 12 h (run once, 645 s wall: every IO callback crosses the worker's pipe, ~70 per simulated
+  second, so test:deep runs 2 hours of it, 113 s): live slots after \`gc()\` 18430, 18488, 18544,
+  18601, 18549, 18606, 18677, 18734, 18791, 18848, 18905, 18948 at hours 1–12 (hour 2 → 12
+  +2.5 %); \`allocate\` 40.13 MB throughout. The slots rise ~57 per recording (complete or
+  refused), not with standby time; which structure holds them is not pinned down yet (the
+  recorder keeps one pending-offload record per recording until a store receipt, art. 14).
+  Within an hour they swing by ~10 % (16.8k–18.5k), the same at the same minute of each hour, so
+  the deep test compares each 15-minute sample with the one an hour earlier (≤ 1 %).
+- What made it feasible: a CPU profile (\`node --cpu-prof\`) of a few simulated minutes was 77 %
+  jpeg-js encoding (a 12-hour run would have taken ~15 min in a plain Node process, and did not
+  finish in 30 min under jest, whose vm context slows every global lookup). The camera model's
+  encoder now memoizes 8×8 blocks and the runs of blocks it did not draw on (the same bytes as
+  jpeg-js; 0.3 ms instead of ~5 ms a 320×240 frame); then the microphone's \`Math.sin\` led, and
+  the hum comes from a one-period table; the run moved out of jest's vm. What remains (profile of
+  half an hour, 6.8 s CPU): the microphone's noise hash 16 %, the encoder's drawn-on blocks 15 %,
+  GNSS sentences byte by byte ~10 %, the scheduler 3 %.
+- Half an hour of the same (\`tests/device/long-run.test.ts\`, default suite, ~8 s) checks the
+  same bounds from minute 15 to 30.
+
 ## Command
 
 \`\`\`
