@@ -5,7 +5,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = join(__dirname, '..');
-const DEVICE_SPECIFIERS = [/^embedded:/, /^crypt$/, /^timer$/, /^time$/, /^mc\/config$/];
+// Resource: flash resources (manifest_base), read by the device entry.
+const DEVICE_SPECIFIERS = [/^embedded:/, /^crypt$/, /^timer$/, /^time$/, /^mc\/config$/, /^Resource$/];
 const FORBIDDEN = /\b(Buffer|process|console|require|setTimeout|setInterval|structuredClone|globalThis\.crypto)\b|\.toSorted\(|Promise\.withResolvers|Date\.now\(|new Date\(\)|Math\.random\(/;
 
 function sources(dir: string): string[] {
