@@ -69,14 +69,15 @@ closed form (blocks 1..n hold 2n − popcount(n) pointers, \`ctz.ts\`) instead o
   sink reaches ${v('host ingest, store alone (no filesystem) ÷ SHA-256')}: two hashes and per-record work (the fixed fields'
   encoding, two \`createHash\` per record on the host's Digest, the space check).
 - On littlefs the host's flash emulation dominates: a CPU profile of the ingest shows littlefs's
-  N-API \`write\` (C littlefs and its block-device callbacks into JavaScript) and the NOR
-  model's per-byte "program only clears bits" check (\`host-sim/flash/nor.ts\` \`prog\`) ahead of
-  hashing. That is the simulator's cost, not the device's: on the device the NOR flash itself
-  is the bound (${v('sustained evidence rate ÷ raw NOR bound (modeled)')} of its raw rate, above).
-- Lifting it would change the host, not the device: a word-wide check of programs in the NOR
-  model, and a host Digest that reuses its hash object. The double hash is the price of a
-  verifier that hashes once (verify ÷ SHA-256 above); on the device SHA-256 is hardware at
-  ≥ 90 MB/s against a flash that takes < 80 KB/s.
+  N-API \`write\` (C littlefs and its block-device callbacks into JavaScript, 22 % of the run),
+  the NOR model's "program only clears bits" check and its reads (\`host-sim/flash/nor.ts\`)
+  ahead of hashing. Checking and applying programs a 32-bit word at a time doubled the figure
+  (0.026 → 0.042–0.049 on this machine). That is the simulator's cost, not the device's: on the
+  device the NOR flash itself is the bound (${v('sustained evidence rate ÷ raw NOR bound (modeled)')} of its raw rate, above).
+- What is left would change the host, not the device: fewer N-API crossings per block (the
+  binding calls back into JavaScript for every read and program), and a host Digest that reuses
+  its hash object. The double hash is the price of a verifier that hashes once (verify ÷ SHA-256
+  above); on the device SHA-256 is hardware at ≥ 90 MB/s against a flash that takes < 80 KB/s.
 
 ## Estimates
 
