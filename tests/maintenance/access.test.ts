@@ -29,7 +29,7 @@ test('unauthenticated list, read, time, receipt, reclaim and re-provisioning are
   // status is open: it shows no evidence.
   expect((await client.call({ cmd: 'status' })).head).toMatchObject({ provisioned: true, recorder: { state: 'standby' } });
   const refused: string[] = [];
-  for (const head of [{ cmd: 'list' }, { cmd: 'read', seq: 0 }, { cmd: 'time', time: START }, { cmd: 'receipt' }, { cmd: 'reclaim' }, { cmd: 'provision', provisioning: p }]) {
+  for (const head of [{ cmd: 'list' }, { cmd: 'read', seq: 0 }, { cmd: 'time', time: START }, { cmd: 'receipt' }, { cmd: 'reclaim' }, { cmd: 'config' }, { cmd: 'provision', provisioning: p }]) {
     const e = await client.call(head).catch((x) => x);
     expect(e).toBeInstanceOf(DeviceRefusal);
     expect((e as DeviceRefusal).code).toBe('denied');
@@ -48,6 +48,8 @@ test('unauthenticated list, read, time, receipt, reclaim and re-provisioning are
   await expect(client.call({ cmd: 'delete', target: 'ev/0000000/0000000001.qce' })).rejects.toMatchObject({ code: 'refused' });
   await authenticate(client, 'T-007', TECH.key);
   await expect(client.call({ cmd: 'delete', target: 'all' })).rejects.toMatchObject({ code: 'refused' });
+  // The configuration in force is readable once logged in.
+  expect((await client.call({ cmd: 'config' })).head).toMatchObject({ provisioning: { deviceId: 'QC-MNT-0001', store: { id: 'luoping-evidence' } }, continuous: false });
   // With the technician logged in, the clock can be set (journaled with old and new).
   const set = await client.call({ cmd: 'time', time: START + 3_600_000 });
   expect(set.head.newTime).toBe(START + 3_600_000);

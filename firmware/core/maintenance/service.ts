@@ -104,6 +104,8 @@ export class MaintenanceService {
       read: (h) => this.#read(h),
       receipt: (_h, body) => this.#receipt(body),
       reclaim: () => this.#reclaim(),
+      // The configuration in force: the provisioning and the case context. Changed by `provision`.
+      config: () => ({ head: { ok: true, provisioning: this.#d.provisioning() ?? null, case: this.#d.recorder()?.memory.caseTag ?? null, continuous: this.#d.recorder()?.memory.continuous ?? null } }),
     };
   }
 
