@@ -27,8 +27,9 @@ import Digital from '../io/digital';
 import I2C from '../io/i2c';
 import Serial from '../io/serial';
 import { Littlefs } from '../littlefs/index';
-import { fixLossIntervals, isPowerCut, PRESS_MS, reportRun, type SimReport } from '../scenario/run';
-import type { Scenario, ScenarioEvent } from '../scenario/types';
+import { reportRun, type SimReport } from '../scenario/run';
+import { driveScenario, isPowerCut, scenarioDeviceOptions, type RecorderCall, type ScenarioDevice } from '../scenario/drive';
+import type { Scenario } from '../scenario/types';
 import type { TimerHandle } from '../time/scheduler';
 import type { WireArg, WireCallbackArg, WireResult } from './bridge/io';
 import { deviceXsBundle } from './bundle';
@@ -75,7 +76,7 @@ function wireCallbackArg(a: unknown): WireCallbackArg {
  * A SimDevice whose firmware runs in XS. The parts, scheduler, flash and key are the
  * SimDevice's own; power-on, power cut and switch-off are redone here around the worker.
  */
-export class XsDevice {
+export class XsDevice implements ScenarioDevice {
   readonly sim: SimDevice;
   readonly stats: XsStats = { compute: 0, loadCompute: 0, commands: 0, calls: 0, boots: 0, bundleBytes: 0, byCommand: {} };
   /** Called when the firmware renames a file in the root (a sealed entry moving into place). */
@@ -155,7 +156,7 @@ export class XsDevice {
   }
 
   /** A call on the running firmware's recorder (nothing when the device is off, as `fw?.` in run.ts). */
-  recorder(method: string, ...args: unknown[]): void {
+  recorder(method: RecorderCall | string, ...args: unknown[]): void {
     if (this.#running) this.command({ cmd: 'recorder', method, args });
   }
 
@@ -376,115 +377,13 @@ export interface XsSimResult {
 
 /** runScenario with the firmware in the XS engine: the same result shape (engine "xs", plus the XS meter). */
 export function runScenarioXs(s: Scenario, options: XsSimOptions): XsSimResult {
-  const dev = new XsDevice({
-    track: s.device.track,
-    gnss: { ...s.device.gnss, fixLoss: fixLossIntervals(s) },
-    deviceId: s.device.deviceId,
-    blockCount: s.device.blockCount,
-    preEventMs: s.device.preEventSeconds * 1000,
-    start: s.device.start,
-    seed: options.seed,
-    rtcLost: s.device.rtcLost,
-    cutAtOp: options.cutAtOp,
-  });
+  const dev = new XsDevice(scenarioDeviceOptions(s, options));
   dev.echo = options.echo ?? false;
   try {
-    return runOn(dev, s, options);
+    const sealedAt = driveScenario(dev, s);
+    const run = reportRun(s, options, dev.sim, sealedAt, 'xs');
+    return { ...run, device: dev, report: { ...run.report, engine: 'xs', xs: dev.meter() } };
   } finally {
     dev.close();
-  }
-}
-
-function runOn(dev: XsDevice, s: Scenario, options: XsSimOptions): XsSimResult {
-  const sim = dev.sim;
-  const sealedAt = new Map<string, number>();
-  dev.onMove = (to) => sealedAt.set(to, sim.nor.counters.opIndex);
-
-  const recover = () => {
-    dev.cutPower();
-    sim.scheduler.runUntil(sim.scheduler.now() + 5000);
-    guarded(() => dev.powerOn());
-  };
-  /** Runs the device until `t`, riding through an injected power cut. */
-  const runUntil = (t: number) => {
-    for (;;) {
-      try {
-        sim.runUntil(t);
-        return;
-      } catch (e) {
-        if (!isPowerCut(e)) throw e;
-        recover();
-      }
-    }
-  };
-  const guarded = (fn: () => void) => {
-    try {
-      fn();
-    } catch (e) {
-      if (!isPowerCut(e)) throw e;
-      recover();
-    }
-  };
-
-  guarded(() => {
-    dev.powerOn();
-    if (s.officer) dev.recorder('assignOfficer', s.officer.name, s.officer.certificate, s.officer.unit, 'provisioning');
-  });
-  for (const e of s.timeline) {
-    runUntil(e.at);
-    guarded(() => apply(dev, e, runUntil));
-  }
-
-  if (!sim.lfs) dev.powerOn(), dev.switchOff();
-  const run = reportRun(s, options, sim, sealedAt, 'xs');
-  return { ...run, device: dev, report: { ...run.report, engine: 'xs', xs: dev.meter() } };
-}
-
-function apply(dev: XsDevice, e: ScenarioEvent, runUntil: (t: number) => void): void {
-  const sim = dev.sim;
-  switch (e.do) {
-    case 'press':
-      sim.press(e.button, PRESS_MS[e.gesture]);
-      return;
-    case 'interrupt':
-      dev.recorder('interrupt', e.reason, e.detail);
-      return;
-    case 'camera-fault':
-      sim.camera.fault = e.on ? 'error' : 'none';
-      return;
-    case 'microphone-fault':
-      sim.microphone.fault = e.on ? 'error' : 'none';
-      return;
-    case 'speaker-fault':
-      sim.speaker.fault = e.on ? 'error' : 'none';
-      return;
-    case 'gnss-loss':
-      return; // scheduled in the receiver model from the start (fixLossIntervals)
-    case 'battery':
-      sim.battery.setCharge(e.percent / 100);
-      return;
-    case 'power-cut':
-      dev.cutPower();
-      runUntil(sim.scheduler.now() + e.offMs);
-      dev.powerOn();
-      return;
-    case 'case':
-      dev.recorder('tagCase', e.caseNumber, e.kind, e.stage);
-      return;
-    case 'continuous':
-      dev.recorder('setContinuous', e.on, 'technician');
-      return;
-    case 'delete':
-      dev.recorder('requestDeletion', e.target, 'maintenance', 'technician');
-      return;
-    case 'switch-off':
-      dev.switchOff();
-      return;
-    case 'switch-on':
-      if (!dev.running) dev.powerOn();
-      return;
-    case 'end':
-      dev.switchOff();
-      return;
   }
 }

@@ -1,7 +1,7 @@
 // Reclaim under power cuts: a cut anywhere in a reclaim loses no evidence that was not
 // receipted, leaves a chain that verifies, and the next boot finishes the removals.
 import { NO_SEQ, parseEntryName, verifyChain } from '../../firmware/core/evidence';
-import { isPowerCut } from '../../host-sim/scenario/run';
+import { isPowerCut } from '../../host-sim/scenario/drive';
 import { StorageRig } from '../../host-sim/storage/rig';
 import { RecordingStream } from '../../host-sim/workload/recording';
 import { nodeChecker } from '../../tools/crypto/node-checker';
