@@ -4,7 +4,7 @@
 //
 // The identity normally comes from the provisioning file on the volume (written by
 // `quancheng flash` or the maintenance port). A build may carry a factory identity
-// (`mcconfig … deviceId=QC-0001`); the placeholder UNPROVISIONED means none: the device then
+// (`mcconfig … deviceId=QC-0001`); the manifest's value UNPROVISIONED means none: the device then
 // refuses to record until a technician provisions it.
 import I2C from "embedded:io/i2c";
 import root, { volume } from "embedded:storage/files";

@@ -13,19 +13,12 @@ import { currentBoard } from '../board/current';
 import type { MicrophonePart, SimBoard } from '../board/sim-board';
 import type { TimerHandle } from '../time/scheduler';
 import { bytesOf } from '../bytes-of';
+import { checkAudioStream, type AudioStreamOptions } from './audio-format';
 import { Int16Ring } from './int16-ring';
 
-export interface AudioInOptions {
-  sampleRate?: number;
-  bitsPerSample?: 8 | 16;
-  channels?: 1 | 2;
-  audioType?: 'LPCM';
-  format?: 'buffer';
-  target?: unknown;
+export interface AudioInOptions extends AudioStreamOptions {
   onReadable?: (this: AudioIn, byteLength: number) => void;
   onError?: (this: AudioIn, error: Error) => void;
-  blockDuration?: number;
-  bufferSamples?: number;
 }
 
 export default class AudioIn {
@@ -46,19 +39,14 @@ export default class AudioIn {
   #closed = false;
 
   constructor(options: AudioInOptions) {
-    this.sampleRate = options.sampleRate ?? 16000;
-    if (!(Number.isInteger(this.sampleRate) && this.sampleRate > 0)) throw new RangeError('invalid sampleRate');
-    if ((options.bitsPerSample ?? 16) !== 16) throw new RangeError('host microphone: bitsPerSample 16 only');
-    if ((options.channels ?? 1) !== 1) throw new RangeError('host microphone: mono only');
-    if ((options.audioType ?? 'LPCM') !== 'LPCM') throw new RangeError('audioType must be "LPCM"');
-    if ((options.format ?? 'buffer') !== 'buffer') throw new RangeError('format must be "buffer"');
+    const { sampleRate, blockMs } = checkAudioStream(options, 'microphone', 20);
+    this.sampleRate = sampleRate;
     this.#board = currentBoard();
     const part = this.#board.microphone;
     if (!part) throw new Error('no microphone on the simulated board');
     this.#part = part;
     this.#ring = new Int16Ring(options.bufferSamples ?? this.sampleRate);
-    this.#block = options.blockDuration ?? 20;
-    if (!(this.#block > 0)) throw new RangeError('blockDuration must be > 0');
+    this.#block = blockMs;
     this.#onReadable = options.onReadable;
     this.#onError = options.onError;
     this.target = options.target;

@@ -12,20 +12,13 @@ import { currentBoard } from '../board/current';
 import type { SimBoard, SpeakerPart } from '../board/sim-board';
 import type { TimerHandle } from '../time/scheduler';
 import { bytesOf } from '../bytes-of';
+import { checkAudioStream, type AudioStreamOptions } from './audio-format';
 import { Int16Ring } from './int16-ring';
 
-export interface AudioOutOptions {
-  sampleRate?: number;
-  bitsPerSample?: 8 | 16;
-  channels?: 1 | 2;
-  audioType?: 'LPCM';
-  format?: 'buffer';
+export interface AudioOutOptions extends AudioStreamOptions {
   volume?: number;
-  target?: unknown;
   onWritable?: (this: AudioOut, byteLength: number) => void;
   onError?: (this: AudioOut, error: Error) => void;
-  blockDuration?: number;
-  bufferSamples?: number;
 }
 
 export default class AudioOut {
@@ -47,19 +40,14 @@ export default class AudioOut {
   #closed = false;
 
   constructor(options: AudioOutOptions = {}) {
-    this.sampleRate = options.sampleRate ?? 16000;
-    if (!(Number.isInteger(this.sampleRate) && this.sampleRate > 0)) throw new RangeError('invalid sampleRate');
-    if ((options.bitsPerSample ?? 16) !== 16) throw new RangeError('host speaker: bitsPerSample 16 only');
-    if ((options.channels ?? 1) !== 1) throw new RangeError('host speaker: mono only');
-    if ((options.audioType ?? 'LPCM') !== 'LPCM') throw new RangeError('audioType must be "LPCM"');
-    if ((options.format ?? 'buffer') !== 'buffer') throw new RangeError('format must be "buffer"');
+    const { sampleRate, blockMs } = checkAudioStream(options, 'speaker', 16);
+    this.sampleRate = sampleRate;
     this.#board = currentBoard();
     const part = this.#board.speaker;
     if (!part) throw new Error('no speaker on the simulated board');
     this.#part = part;
     this.#queue = new Int16Ring(options.bufferSamples ?? 4096);
-    this.#block = options.blockDuration ?? 16;
-    if (!(this.#block > 0)) throw new RangeError('blockDuration must be > 0');
+    this.#block = blockMs;
     if (options.volume !== undefined) this.volume = options.volume;
     this.#onWritable = options.onWritable;
     this.#onError = options.onError;

@@ -18,8 +18,9 @@ export interface OffloadOptions {
 
 export interface OffloadResult {
   entries: number;
+  /** Entry bytes moved. */
   bytes: number;
-  /** Entry bytes received from the device, and the link's bytes in all (frames, heads). */
+  /** Last entry the store now holds (null: it holds none of this device's). */
   throughSeq: number | null;
   reclaimed: { entries: number; bytes: number } | null;
 }
@@ -28,16 +29,16 @@ export async function offload(client: MaintenanceClient, store: EvidenceStoreBac
   const pos = store.position(o.deviceId);
   const from = pos ? pos.throughSeq + 1 : 0;
   // What the device holds from there.
-  const todo: { seq: number; size: number }[] = [];
+  const wanted: { seq: number; size: number }[] = [];
   for (let next = from; ; ) {
     const page = await client.call({ cmd: 'list', from: next, max: LIST_MAX });
     const entries = page.head.entries as [number, number][];
-    for (const [seq, size] of entries) todo.push({ seq, size });
+    for (const [seq, size] of entries) wanted.push({ seq, size });
     if (entries.length < LIST_MAX) break;
     next = entries[entries.length - 1][0] + 1;
   }
-  if (todo.length > 0 && todo[0].seq !== from) throw new Error(`the device no longer holds entry ${from} (it starts at ${todo[0].seq}); this store cannot continue its chain`);
-  const total = todo.reduce((a, e) => a + e.size, 0);
+  if (wanted.length > 0 && wanted[0].seq !== from) throw new Error(`the device no longer holds entry ${from} (it starts at ${wanted[0].seq}); this store cannot continue its chain`);
+  const total = wanted.reduce((a, e) => a + e.size, 0);
   const batchBytes = o.batchBytes ?? 1 << 20;
   let done = 0;
   let batch: { seq: number; bytes: Uint8Array }[] = [];
@@ -47,7 +48,7 @@ export async function offload(client: MaintenanceClient, store: EvidenceStoreBac
     batch = [];
     batched = 0;
   };
-  for (const e of todo) {
+  for (const e of wanted) {
     const bytes = new Uint8Array(e.size);
     for (let offset = 0; offset < e.size; ) {
       const chunk = await client.call({ cmd: 'read', seq: e.seq, offset, length: Math.min(READ_MAX, e.size - offset) });
@@ -71,5 +72,5 @@ export async function offload(client: MaintenanceClient, store: EvidenceStoreBac
     const r = await client.call({ cmd: 'reclaim' });
     reclaimed = { entries: Number(r.head.entries), bytes: Number(r.head.bytes) };
   }
-  return { entries: todo.length, bytes: total, throughSeq: held.throughSeq, reclaimed };
+  return { entries: wanted.length, bytes: total, throughSeq: held.throughSeq, reclaimed };
 }
