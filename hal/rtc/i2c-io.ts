@@ -24,8 +24,8 @@ export interface I2cIoClass {
   new (options: I2cOptions): I2cIo;
 }
 
-/** The `clock` option of a Real-Time Clock: the I2C class and its options; hz and address have defaults. */
-export interface I2cClockOptions {
+/** An I2C part on a bus (the RTC's `clock`, the secure element's `sensor`): the I2C class and its options; hz and address have defaults. */
+export interface I2cPartOptions {
   io: I2cIoClass;
   data: number;
   clock: number;

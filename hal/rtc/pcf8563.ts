@@ -4,11 +4,11 @@
 // Every read is one transaction: the register pointer written without a stop, then a
 // repeated start and the read. The chip freezes its counters for the length of a
 // transaction, so the seven time registers always come from the same second.
-import type { ByteBuffer, I2cClockOptions, I2cIo } from './i2c-io';
+import type { ByteBuffer, I2cPartOptions, I2cIo } from './i2c-io';
 import { Bit, Register, TIME_REGISTER_COUNT, decodeTime, encodeTime } from './pcf8563-registers';
 
 export interface Pcf8563Options {
-  clock: I2cClockOptions;
+  clock: I2cPartOptions;
   target?: unknown;
 }
 

@@ -22,7 +22,7 @@ import Time from "time";
 import Timer from "timer";
 import { sha256 } from "../../firmware/core/evidence/hash";
 import { keyIdOf, type SignatureChecker, type Signer } from "../../firmware/core/evidence/signer";
-import type { I2cIo, I2cIoClass } from "../rtc/i2c-io";
+import type { I2cIo, I2cPartOptions } from "../rtc/i2c-io";
 import {
   Config,
   EXECUTION_MS,
@@ -51,14 +51,7 @@ export const ATECC608_ADDRESS = 0x60;
 
 export interface Atecc608Options {
   /** The I2C class and bus; hz defaults to 400 kHz (the chip allows 1 MHz), address to 0x60. */
-  sensor: {
-    io: I2cIoClass;
-    data: number;
-    clock: number;
-    hz?: number;
-    address?: number;
-    port?: number;
-  };
+  sensor: I2cPartOptions;
   target?: unknown;
 }
 

@@ -1,7 +1,7 @@
 // The host side of the storage bridges (bridge/files.ts, bridge/crypt.ts, bridge/signer.ts):
 // the Files volume (littlefs on the simulated NOR), the SHA engine and the device key, served
-// to the firmware running in XS. The same operations as store-host.ts serves, for hosts that
-// also serve other bridges (device-host.ts).
+// to the firmware running in XS: the storage harness (store-host.ts) serves these alone, the
+// whole-device host (device-host.ts) alongside its IO bridges.
 import { Digest } from '../crypt/digest';
 import { LfsDirectory } from '../files/lfs-directory';
 import type { SoftSigner } from '../keys/soft-signer';

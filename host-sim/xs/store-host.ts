@@ -4,7 +4,6 @@
 // boot behave as host-sim/storage/rig.ts's StorageRig, so the same workload gives the same flash.
 import type { EntryFile } from '../../firmware/core/evidence';
 import type { BootReport } from '../../firmware/core/storage';
-import { Digest } from '../crypt/digest';
 import { LfsDirectory } from '../files/lfs-directory';
 import { NorFlash, type PowerCutOptions } from '../flash/nor';
 import { BLOCK_SIZE, isBlank, storageLfsConfig } from '../flash/storage-volume';
@@ -14,11 +13,10 @@ import { Littlefs } from '../littlefs/index';
 import type { RigOptions } from '../storage/rig';
 import { DEFAULT_WORLD_START } from '../time/virtual-clock';
 import { storeBundle } from './bundle';
+import { StorageBridge, type BridgeHeader } from './host-bridge';
 import { XsWorker, type XsMeter } from './driver';
 import { decodeMessage, encodeMessage, errorData, rebuildError, type ErrorData } from './protocol';
 import type { Step } from './steps';
-
-type Handle = LfsDirectory | ReturnType<LfsDirectory['openFile']> | Digest;
 
 export interface XsState {
   head: { nextSeq: number; link: string };
@@ -46,8 +44,7 @@ export class XsStoreHost {
   /** Compute meter summed over every command since the harness started. */
   compute = 0;
   #worker: XsWorker | undefined;
-  #handles = new Map<number, Handle>();
-  #nextHandle = 1;
+  #bridge: StorageBridge | undefined;
 
   private constructor(options: RigOptions) {
     this.options = options;
@@ -78,12 +75,12 @@ export class XsStoreHost {
   }
 
   async #boot(wallAtZero: number | null): Promise<void> {
-    const w = await this.#spawn();
     this.lfs = new Littlefs(storageLfsConfig(this.nor.geometry.blockCount), this.nor);
     if (isBlank(this.nor)) this.lfs.format();
     this.lfs.mount();
-    this.#handles = new Map([[0, new LfsDirectory(this.lfs)]]);
-    this.#nextHandle = 1;
+    // A fresh bridge per boot: handles from the last worker's life are gone with its RAM.
+    this.#bridge = new StorageBridge(new LfsDirectory(this.lfs), this.signer);
+    const w = await this.#spawn();
     const options = { deviceId: this.deviceId, blockSize: BLOCK_SIZE, blockCount: this.nor.geometry.blockCount, firmware: { version: '0.1.0', build: 'sim' }, ...this.options.store };
     const r = (await this.#command(w, { cmd: 'open', options, wallAtZero })).value as { boot: BootReport } & XsState;
     this.boot = r.boot;
@@ -149,91 +146,13 @@ export class XsStoreHost {
 
   #serve(message: Uint8Array): Uint8Array {
     this.calls++;
-    const { header, blob } = decodeMessage<{ op: string; id: number } & Record<string, any>>(message);
+    const { header, blob } = decodeMessage<BridgeHeader>(message);
     try {
-      const out = this.#dispatch(header, blob);
-      return out instanceof Uint8Array ? encodeMessage({}, out) : encodeMessage({ value: out });
+      const out = this.#bridge?.serve(header, blob);
+      if (!out) throw new Error(`xs bridge: unknown operation ${JSON.stringify(header.op)}`);
+      return out.value instanceof Uint8Array ? encodeMessage({}, out.value) : encodeMessage({ value: out.value });
     } catch (e) {
       return encodeMessage({ error: errorData(e) });
-    }
-  }
-
-  #handle<T extends Handle>(id: number, kind: abstract new (...a: never[]) => T, what: string): T {
-    const h = this.#handles.get(id);
-    if (!(h instanceof kind)) throw new Error(`xs bridge: no ${what} #${id}`);
-    return h;
-  }
-
-  #file(id: number): ReturnType<LfsDirectory['openFile']> {
-    const h = this.#handles.get(id);
-    if (!h || h instanceof LfsDirectory || h instanceof Digest) throw new Error(`xs bridge: no file #${id}`);
-    return h;
-  }
-
-  #add(h: Handle): number {
-    const id = this.#nextHandle++;
-    this.#handles.set(id, h);
-    return id;
-  }
-
-  /** A Uint8Array result goes back as the blob; anything else as the JSON value. */
-  #dispatch(c: { op: string; id: number } & Record<string, any>, blob: Uint8Array): unknown {
-    switch (c.op) {
-      case 'digest.new': {
-        const d = new Digest(c.type);
-        return { id: this.#add(d), blockSize: d.blockSize, outputSize: d.outputSize };
-      }
-      case 'digest.write':
-        return this.#handle(c.id, Digest, 'digest').write(blob);
-      case 'digest.close':
-        return new Uint8Array(this.#handle(c.id, Digest, 'digest').close(c.keep));
-      case 'digest.reset':
-        return this.#handle(c.id, Digest, 'digest').reset();
-      case 'signer.info': {
-        const out = new Uint8Array(this.signer.publicKey.length + this.signer.keyId.length);
-        out.set(this.signer.publicKey);
-        out.set(this.signer.keyId, this.signer.publicKey.length);
-        return out;
-      }
-      case 'signer.sign':
-        return this.signer.sign(blob.slice());
-      case 'dir.openFile':
-        return this.#add(this.#handle(c.id, LfsDirectory, 'directory').openFile({ path: c.path, mode: c.mode }));
-      case 'dir.openDirectory':
-        return this.#add(this.#handle(c.id, LfsDirectory, 'directory').openDirectory({ path: c.path }) as LfsDirectory);
-      case 'dir.delete':
-        return this.#handle(c.id, LfsDirectory, 'directory').delete(c.path);
-      case 'dir.move':
-        return this.#handle(c.id, LfsDirectory, 'directory').move(c.from, c.to);
-      case 'dir.status': {
-        const s = this.#handle(c.id, LfsDirectory, 'directory').status(c.path);
-        return { size: s.size, mode: s.mode, dir: s.isDirectory() };
-      }
-      case 'dir.createDirectory':
-        return this.#handle(c.id, LfsDirectory, 'directory').createDirectory(c.path);
-      case 'dir.scan':
-        return [...this.#handle(c.id, LfsDirectory, 'directory').scan(c.path ?? undefined)];
-      case 'dir.close':
-        this.#handle(c.id, LfsDirectory, 'directory').close();
-        if (c.id !== 0) this.#handles.delete(c.id);
-        return undefined;
-      case 'file.read':
-        return new Uint8Array(this.#file(c.id).read(c.n as number, c.position));
-      case 'file.write':
-        return this.#file(c.id).write(blob, c.position);
-      case 'file.status': {
-        const s = this.#file(c.id).status();
-        return { size: s.size, mode: s.mode, dir: false };
-      }
-      case 'file.setSize':
-        return this.#file(c.id).setSize(c.size);
-      case 'file.flush':
-        return this.#file(c.id).flush();
-      case 'file.close':
-        // The handle stays: a call after close gets the file's own "file closed" error.
-        return this.#file(c.id).close();
-      default:
-        throw new Error(`xs bridge: unknown operation ${JSON.stringify(c.op)}`);
     }
   }
 }
