@@ -72,3 +72,20 @@ export function rebuildError(d: ErrorData): Error {
   if (d.errno !== undefined) e.errno = d.errno;
   return e;
 }
+
+/**
+ * Installs the worker's globalThis.handleCommand for a harness script: each message's header
+ * goes to `handle`; its result comes back as {value}, a thrown error as {error} (data, never a
+ * crash of the worker).
+ */
+export function serveCommands<C>(handle: (command: C) => unknown): void {
+  (globalThis as { handleCommand?: (m: ArrayBuffer) => ArrayBuffer }).handleCommand = (message: ArrayBuffer): ArrayBuffer => {
+    let reply: Uint8Array;
+    try {
+      reply = encodeMessage({ value: handle(decodeMessage<C>(message).header) });
+    } catch (e) {
+      reply = encodeMessage({ error: errorData(e) });
+    }
+    return reply.buffer as ArrayBuffer;
+  };
+}

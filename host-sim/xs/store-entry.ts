@@ -15,7 +15,7 @@ import { EvidenceStore, type StoreOptions } from '../../firmware/core/storage';
 import { statusOf } from '../../firmware/core/storage/files-util';
 import { VirtualClock } from '../time/virtual-clock';
 import { BridgedSigner } from './bridge/signer';
-import { decodeMessage, encodeMessage, errorData } from './protocol';
+import { errorData, serveCommands } from './protocol';
 import { StepRunner, type Step } from './steps';
 
 type OpenOptions = Omit<StoreOptions, 'root' | 'signer' | 'clock'>;
@@ -91,12 +91,4 @@ function handle(c: Command): unknown {
   }
 }
 
-(globalThis as { handleCommand?: (m: ArrayBuffer) => ArrayBuffer }).handleCommand = (message: ArrayBuffer): ArrayBuffer => {
-  let reply: Uint8Array;
-  try {
-    reply = encodeMessage({ value: handle(decodeMessage<Command>(message).header) });
-  } catch (e) {
-    reply = encodeMessage({ error: errorData(e) });
-  }
-  return reply.buffer as ArrayBuffer;
-};
+serveCommands<Command>(handle);

@@ -21,7 +21,7 @@ import { EvidenceStore, type StoreOptions } from '../../../firmware/core/storage
 import type { Signer } from '../../../firmware/core/evidence/signer';
 import { VirtualClock } from '../../time/virtual-clock';
 import { BridgedSigner } from '../bridge/signer';
-import { decodeMessage, encodeMessage, errorData } from '../protocol';
+import { serveCommands } from '../protocol';
 
 declare const gc: () => void;
 
@@ -215,12 +215,4 @@ function handle(c: Command): unknown {
   }
 }
 
-(globalThis as { handleCommand?: (m: ArrayBuffer) => ArrayBuffer }).handleCommand = (message: ArrayBuffer): ArrayBuffer => {
-  let reply: Uint8Array;
-  try {
-    reply = encodeMessage({ value: handle(decodeMessage<Command>(message).header) });
-  } catch (e) {
-    reply = encodeMessage({ error: errorData(e) });
-  }
-  return reply.buffer as ArrayBuffer;
-};
+serveCommands<Command>(handle);
