@@ -5,7 +5,7 @@
 // again), checkpoints the chain head atomically, keeps its own space accounting, and at
 // boot recovers whatever a power cut left open. It has no operation that deletes or
 // rewrites evidence: rule art. 16 holds by construction, not by a check.
-import type { Directory } from "embedded:storage/files";
+import type { Directory, File } from "embedded:storage/files";
 import {
   bytesEqual,
   EntryKind,
@@ -110,6 +110,8 @@ export class EvidenceStore {
   #openKind: EntryKind | undefined;
   #openRecording = 0;
   #spaceLevel: SpaceReport["level"] = "ok";
+  /** The sealed entry an offload is reading, kept open between chunks. */
+  #reader: { seq: number; file: File; size: number } | undefined;
   readonly boot: BootReport;
 
   private constructor(options: StoreOptions, cp: Checkpoint, boot: BootReport) {
@@ -264,6 +266,7 @@ export class EvidenceStore {
 
   /** Orderly power-down: everything sealed, and the next boot counts as cold. */
   shutdown(): void {
+    this.#closeReader();
     if (this.#open) this.#sealOpen();
     this.#cp = { ...this.#cp, clean: true };
     this.#checkpoint();
@@ -291,22 +294,30 @@ export class EvidenceStore {
     return out;
   }
 
-  /** Bytes of a sealed entry file (undefined when it is not on the volume). */
+  /**
+   * Bytes of a sealed entry file (undefined when it is not on the volume). An offload reads an
+   * entry in many chunks: the file stays open between them (sealed files never change) until
+   * another entry is read or a reclaim begins.
+   */
   readEntry(seq: number, offset: number, length: number): Uint8Array | undefined {
     if (seq >= this.#cp.nextSeq || seq < this.firstHeld) return undefined;
-    let f;
-    try {
-      f = this.#o.root.openFile({ path: entryPath(seq), mode: "r" });
-    } catch {
-      return undefined;
+    if (this.#reader?.seq !== seq) {
+      this.#closeReader();
+      try {
+        const file = this.#o.root.openFile({ path: entryPath(seq), mode: "r" });
+        this.#reader = { seq, file, size: file.status().size };
+      } catch {
+        return undefined;
+      }
     }
-    try {
-      const size = f.status().size;
-      if (offset >= size) return new Uint8Array(0);
-      return readAt(f, Math.min(length, size - offset), offset);
-    } finally {
-      f.close();
-    }
+    const r = this.#reader!;
+    if (offset >= r.size) return new Uint8Array(0);
+    return readAt(r.file, Math.min(length, r.size - offset), offset);
+  }
+
+  #closeReader(): void {
+    this.#reader?.file.close();
+    this.#reader = undefined;
   }
 
   /** The seal link of a sealed entry on the volume, read from its seal. */
@@ -342,6 +353,7 @@ export class EvidenceStore {
     const through = this.#cp.receiptThrough;
     if (through === NO_SEQ || (this.#cp.reclaimedThrough !== NO_SEQ && through <= this.#cp.reclaimedThrough)) return { throughSeq: this.#cp.reclaimedThrough, entries: 0, bytes: 0 };
     if (this.#openKind === EntryKind.Media) throw new Error("a recording is in progress");
+    this.#closeReader();
     const gone = this.sealedEntries(this.firstHeld, through - this.firstHeld + 1);
     let bytes = 0;
     let blocks = 0;
