@@ -6,7 +6,7 @@ import { complianceView, type ComplianceView, type DeadlineRule, type PlacedReco
 import { checkIntegrity, parseEntry, type EntryIntegrity, type ParsedEntry } from "./entry-reader";
 import { genesisLink } from "./link";
 import { decodePayload } from "./payload";
-import { RECORDS, recordNameOf, type EvidenceRecord } from "./schema";
+import { RECORDS, recordNameOf, type EvidenceRecord, type RecordName } from "./schema";
 import { keyIdOf, type SignatureChecker } from "./signer";
 import { parseEntryName } from "./naming";
 import { AUDIO_CHUNK_CODE, tallyMedia, VIDEO_FRAME_CODE, type MediaTally } from "./media-tally";
@@ -298,25 +298,33 @@ export function verifyChain(files: readonly EntryFile[], options: VerifyOptions)
 function reclaimAnchor(ordered: readonly Candidate[], deviceId: string): { seq: number; link: Uint8Array; store: string; journaledIn: number } | undefined {
   const receipts = new Map<number, { link: Uint8Array; store: string; seq: number }>();
   let found: { seq: number; link: Uint8Array; store: string; journaledIn: number } | undefined;
+  for (const { entry, rec } of recordsOf(ordered, deviceId, ["offload-receipt", "space-reclaimed"])) {
+    if (rec.type === "offload-receipt") receipts.set(rec.data.throughSeq, { link: rec.data.throughLink, store: rec.data.store, seq: entry.header.seq });
+    else if (rec.type === "space-reclaimed") {
+      const r = receipts.get(rec.data.throughSeq);
+      if (r && (!found || rec.data.throughSeq > found.seq)) found = { seq: rec.data.throughSeq, link: r.link, store: r.store, journaledIn: r.seq };
+    }
+  }
+  return found;
+}
+
+/** The readable records of the given types in this device's sound entries, in chain order. */
+function* recordsOf(ordered: readonly Candidate[], deviceId: string, types: readonly RecordName[]): Generator<{ entry: ParsedEntry; rec: EvidenceRecord }> {
+  const codes: number[] = types.map((t) => RECORDS[t].code);
   for (const c of ordered) {
-    const e = c.parsed;
-    if (!e || !c.sound || e.header.deviceId !== deviceId) continue;
-    for (const span of e.records) {
-      if (span.code !== RECORDS["offload-receipt"].code && span.code !== RECORDS["space-reclaimed"].code) continue;
+    const entry = c.parsed;
+    if (!entry || !c.sound || entry.header.deviceId !== deviceId) continue;
+    for (const span of entry.records) {
+      if (!codes.includes(span.code)) continue;
       let rec: EvidenceRecord;
       try {
         rec = decodePayload(span.code, span.t, span.payload);
       } catch {
         continue;
       }
-      if (rec.type === "offload-receipt") receipts.set(rec.data.throughSeq, { link: rec.data.throughLink, store: rec.data.store, seq: e.header.seq });
-      else if (rec.type === "space-reclaimed") {
-        const r = receipts.get(rec.data.throughSeq);
-        if (r && (!found || rec.data.throughSeq > found.seq)) found = { seq: rec.data.throughSeq, link: r.link, store: r.store, journaledIn: r.seq };
-      }
+      yield { entry, rec };
     }
   }
-  return found;
 }
 
 /**
@@ -326,22 +334,11 @@ function reclaimAnchor(ordered: readonly Candidate[], deviceId: string): { seq: 
  */
 function findAnnouncedKey(ordered: readonly Candidate[], deviceId: string): { key: Uint8Array; seq: number } | undefined {
   let fallback: { key: Uint8Array; seq: number } | undefined;
-  for (const c of ordered) {
-    const e = c.parsed;
-    if (!e || !c.sound || e.header.deviceId !== deviceId) continue;
-    for (const span of e.records) {
-      if (span.code !== RECORDS["device-key"].code) continue;
-      let rec: EvidenceRecord;
-      try {
-        rec = decodePayload(span.code, span.t, span.payload);
-      } catch {
-        continue;
-      }
-      if (rec.type !== "device-key") continue;
-      const found = { key: rec.data.publicKey, seq: e.header.seq };
-      if (bytesEqual(keyIdOf(found.key), e.seal.keyId)) return found;
-      fallback ??= found;
-    }
+  for (const { entry, rec } of recordsOf(ordered, deviceId, ["device-key"])) {
+    if (rec.type !== "device-key") continue;
+    const found = { key: rec.data.publicKey, seq: entry.header.seq };
+    if (bytesEqual(keyIdOf(found.key), entry.seal.keyId)) return found;
+    fallback ??= found;
   }
   return fallback;
 }
