@@ -184,9 +184,9 @@ export class MaintenanceService {
     this.#challenge = undefined; // one attempt per challenge
     const deviceId = this.#d.identity();
     const p = this.#d.provisioning();
-    if (now < this.#lockedUntil) return this.#authFailed(id, "too many failed attempts; wait", false);
-    if (!p || deviceId === undefined) return this.#authFailed(id, "the device has no technician keys (not provisioned)", false);
-    if (!challenge) return this.#authFailed(id, "no challenge issued (send hello first)", false);
+    if (now < this.#lockedUntil) this.#authFailed(id, "too many failed attempts; wait", false);
+    if (!p || deviceId === undefined) this.#authFailed(id, "the device has no technician keys (not provisioned)", false);
+    if (!challenge) this.#authFailed(id, "no challenge issued (send hello first)", false);
     const holder = p.technicians.find((t) => t.id === id);
     let signature: Uint8Array;
     try {
@@ -194,13 +194,13 @@ export class MaintenanceService {
     } catch {
       throw new Refusal("bad-request", "signature must be 128 hex digits");
     }
-    if (!holder || !this.#d.checker.verify(publicKeyOf(holder), authDocument(deviceId, challenge), signature)) return this.#authFailed(id, holder ? "signature does not verify" : "unknown technician", true);
+    if (!holder || !this.#d.checker.verify(publicKeyOf(holder), authDocument(deviceId, challenge), signature)) this.#authFailed(id, holder ? "signature does not verify" : "unknown technician", true);
     this.#technician = id;
     this.#failures = 0;
     return { head: { ok: true, technician: id, name: holder.name } };
   }
 
-  #authFailed(id: string, reason: string, counts: boolean): Message {
+  #authFailed(id: string, reason: string, counts: boolean): never {
     if (counts && ++this.#failures >= MAX_AUTH_FAILURES) {
       this.#failures = 0;
       this.#lockedUntil = this.#d.clock.mono() + LOCKOUT_MS;
