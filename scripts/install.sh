@@ -16,6 +16,8 @@ dpkg -s chromium >/dev/null 2>&1 || need_apt+=(chromium)
 # quancheng export: ffprobe checks its AVI/WAV in the tests; xorriso writes the --iso disc image.
 dpkg -s ffmpeg >/dev/null 2>&1 || need_apt+=(ffmpeg)
 dpkg -s xorriso >/dev/null 2>&1 || need_apt+=(xorriso)
+# Debian's own python3 makes virtual environments only with python3-venv (ensurepip).
+python3 -c 'import ensurepip' >/dev/null 2>&1 || need_apt+=(python3-venv)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== system packages: ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -23,9 +25,11 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}"
 fi
 
-echo "== python packages (an independent littlefs reader for cross-checks)"
-python3 -m pip install --disable-pip-version-check -q -r scripts/requirements.txt \
-  || python3 -m pip install --disable-pip-version-check -q --break-system-packages -r scripts/requirements.txt
+echo "== python packages (scripts/requirements.txt) in the project's own .venv"
+# A virtual environment of the project's: nothing depends on what the machine's python3 has
+# installed, and Debian's "externally managed" Python is left alone (tools/python.ts finds it).
+[ -x .venv/bin/python3 ] || python3 -m venv .venv
+.venv/bin/python3 -m pip install --disable-pip-version-check -q -r scripts/requirements.txt
 
 echo "== npm packages (package-lock.json); builds the CLI and the littlefs binding"
 npm ci --no-audit --no-fund

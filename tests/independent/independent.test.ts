@@ -10,11 +10,12 @@ import { RecordingStream } from '../../host-sim/workload/recording';
 import { nodeChecker } from '../../tools/crypto/node-checker';
 import { copyFiles, deviceSigner, sampleChain } from '../support/chain';
 import { tempDir, writeChain } from '../support/cli';
+import { python } from '../support/python';
 
 const SCRIPT = join(__dirname, 'verify_chain.py');
 
 function independent(dir: string, ...args: string[]): { status: number; report: { ok: boolean; head: { seq: number; link: string }; problems: { kind: string; seq: number }[] } } {
-  const r = spawnSync('python3', [SCRIPT, dir, ...args], { encoding: 'utf8', maxBuffer: 32 << 20 });
+  const r = spawnSync(python(), [SCRIPT, dir, ...args], { encoding: 'utf8', maxBuffer: 32 << 20 });
   return { status: r.status ?? -1, report: JSON.parse(r.stdout) };
 }
 
@@ -63,7 +64,7 @@ describe('independent verifier (Python, from FORMAT.md)', () => {
 
   test('bad input is exit 2 for it too', () => {
     const d = tempDir('empty');
-    expect(spawnSync('python3', [SCRIPT, d]).status).toBe(2);
+    expect(spawnSync(python(), [SCRIPT, d]).status).toBe(2);
     rmSync(d, { recursive: true });
   });
 });

@@ -1,6 +1,6 @@
 // Cross-check with an independent littlefs build: the PyPI package littlefs-python (littlefs
 // 2.11.x) must read the images this binding (littlefs 2.9.3 from littlefs2-sys) writes, and
-// vice versa. Skipped, saying why, only when `python3 -c "import littlefs"` fails outside CI.
+// vice versa. Skipped, saying why, only when the project's Python has no littlefs outside CI.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,20 +8,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { NorFlash } from '../../host-sim/flash/nor';
 import { Littlefs } from '../../host-sim/littlefs/index';
+import { python, pythonHas } from '../support/python';
 import { content, enc, expectBytes, makeFs, walk } from './helpers';
 
 const script = resolve(__dirname, '../../host-sim/littlefs/crosscheck.py');
-const probe = spawnSync('python3', ['-c', 'import littlefs'], { encoding: 'utf8' });
-const havePython = probe.status === 0;
-// CI installs littlefs-python (scripts/install.sh): there a missing package is a failure, not a skip.
-if (!havePython && process.env.CI) throw new Error('littlefs-python is not installed: run scripts/install.sh');
-if (!havePython) {
-  console.warn(
-    'SKIPPING littlefs cross-check: `python3 -c "import littlefs"` failed ' +
-      `(${(probe.error?.message ?? probe.stderr ?? '').trim().split('\n').pop()}). Install it with: pip install littlefs-python`,
-  );
-}
-const maybe = havePython ? describe : describe.skip;
+const maybe = pythonHas('littlefs') ? describe : describe.skip;
 
 interface PyEntry {
   path: string;
@@ -32,7 +23,7 @@ interface PyEntry {
 }
 
 function py(args: string[]): { status: number | null; json: Record<string, unknown> } {
-  const r = spawnSync('python3', [script, ...args], { encoding: 'utf8' });
+  const r = spawnSync(python(), [script, ...args], { encoding: 'utf8' });
   if (r.error) throw r.error;
   let json: Record<string, unknown>;
   try {

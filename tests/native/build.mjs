@@ -28,9 +28,25 @@ if (!out) {
 }
 mkdirSync(out, { recursive: true });
 
+/** The host's target triple, as cargo names it (`rustc -vV`: "host: x86_64-unknown-linux-gnu"). */
+function hostTriple() {
+  const rustc = process.env.RUSTC || 'rustc';
+  const info = execFileSync(rustc, ['-vV'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const host = /^host: (\S+)$/m.exec(info)?.[1];
+  if (!host) throw new Error(`${rustc} -vV names no host triple`);
+  return host;
+}
+
+/**
+ * littlefs's C sources as the binding's own build fetched them (littlefs2-sys in the cargo
+ * registry). `--filter-platform` keeps `cargo metadata` to the crates this host's build
+ * downloaded: without it cargo wants every platform's (windows-link, ...), which a fresh cache
+ * never holds. `--offline`: the install already fetched what the build needs.
+ */
 function littlefsDir() {
-  if (process.env.QC_LITTLEFS_DIR) return process.env.QC_LITTLEFS_DIR;
-  const json = execFileSync(process.env.CARGO || 'cargo', ['metadata', '--format-version', '1', '--offline', '--manifest-path', join(ROOT, 'host-sim', 'littlefs', 'Cargo.toml')], {
+  if (process.env.QC_LITTLEFS_DIR) return { dir: process.env.QC_LITTLEFS_DIR, version: '(QC_LITTLEFS_DIR)' };
+  const args = ['metadata', '--format-version', '1', '--offline', '--locked', '--filter-platform', hostTriple(), '--manifest-path', join(ROOT, 'host-sim', 'littlefs', 'Cargo.toml')];
+  const json = execFileSync(process.env.CARGO || 'cargo', args, {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
     maxBuffer: 64 << 20,

@@ -19,17 +19,11 @@ import { decodePartitionTable, encodePartitionTable } from '../../tools/flash/pa
 import { MEDIA_PROFILES } from '../../tools/flash/provision-file';
 import { makeStorageImage } from '../../tools/flash/storage-image';
 import { expectOneLineError, runCli, tempDir } from '../support/cli';
+import { python, pythonHas } from '../support/python';
 
 const ROOT = resolve(__dirname, '../..');
 const CSV = readFileSync(join(ROOT, 'partitions.csv'), 'utf8');
 
-function pythonHas(module: string): boolean {
-  const ok = spawnSync('python3', ['-c', `import ${module}`]).status === 0;
-  // CI installs scripts/requirements.txt: there a missing package is a failure, not a skip.
-  if (!ok && process.env.CI) throw new Error(`python module ${module} is missing: run scripts/install.sh`);
-  if (!ok) console.warn(`SKIPPING checks that need python3 -m ${module} (pip install -r scripts/requirements.txt)`);
-  return ok;
-}
 const haveEsptool = pythonHas('esptool');
 const haveIdfDefs = pythonHas('esp_idf_defs');
 const haveLittlefsPy = pythonHas('littlefs');
@@ -145,7 +139,7 @@ t = PartitionTable.from_binary(open(sys.argv[1], 'rb').read())
 c = PartitionTable.from_csv(open(sys.argv[2]).read())
 c.verify()
 print(json.dumps({"rows": [[p.name, p.type, p.subtype, p.offset, p.size] for p in t], "same": c.to_binary() == open(sys.argv[1], 'rb').read()}))`;
-    const r = spawnSync('python3', ['-c', py, bin, join(ROOT, 'partitions.csv')], { encoding: 'utf8' });
+    const r = spawnSync(python(), ['-c', py, bin, join(ROOT, 'partitions.csv')], { encoding: 'utf8' });
     expect(r.stderr).toBe('');
     const out = JSON.parse(r.stdout);
     expect(out.rows).toEqual(rows.map((p) => [p.name, p.type, p.subtype, p.offset, p.size]));
@@ -184,7 +178,7 @@ describe('storage image', () => {
 
   (haveLittlefsPy ? test : test.skip)('littlefs-python lists config/provisioning.json with the same bytes', () => {
     const p = file(tempDir('st'), 'storage.img', image);
-    const r = spawnSync('python3', [join(ROOT, 'host-sim/littlefs/crosscheck.py'), p], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    const r = spawnSync(python(), [join(ROOT, 'host-sim/littlefs/crosscheck.py'), p], { encoding: 'utf8', maxBuffer: 64 << 20 });
     const out = JSON.parse(r.stdout);
     expect(out.fsStat.blockCount).toBe(1264);
     expect(out.entries.map((e: { path: string }) => e.path)).toEqual(['config', PROVISIONING_PATH]);
@@ -210,7 +204,7 @@ describe('app image check', () => {
 
   withEsptool('esptool image-info accepts the same test image as an ESP32-S3 app', () => {
     const p = file(tempDir('app'), 'app.bin', espImage());
-    const r = spawnSync('python3', ['-m', 'esptool', '--chip', 'esp32s3', 'image-info', p], { encoding: 'utf8' });
+    const r = spawnSync(python(), ['-m', 'esptool', '--chip', 'esp32s3', 'image-info', p], { encoding: 'utf8' });
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/Chip ID: 9 \(ESP32-S3\)/);
     expect(r.stdout).toMatch(/Checksum: 0x[0-9a-f]+ \(valid\)/);
@@ -242,9 +236,9 @@ describe('quancheng flash', () => {
     }
     expect(merged.subarray(0x8000 + 0xc00, 0x9000).every((b) => b === 0xff)).toBe(true);
     const lines = r.stdout.split('\n');
-    expect(lines).toContain(`python3 -m esptool --chip esp32s3 -p /dev/ttyACM7 -b 921600 read-flash 0x310000 0x4f0000 ${join(out, 'device-storage.img')}`);
+    expect(lines).toContain(`${python()} -m esptool --chip esp32s3 -p /dev/ttyACM7 -b 921600 read-flash 0x310000 0x4f0000 ${join(out, 'device-storage.img')}`);
     expect(lines).toContain(
-      `python3 -m esptool --chip esp32s3 -p /dev/ttyACM7 -b 921600 write-flash 0x0 ${join(out, 'bootloader.bin')} 0x8000 ${join(out, 'partition-table.bin')} 0x10000 ${join(out, 'app.bin')} 0x310000 ${join(out, 'storage.img')}`,
+      `${python()} -m esptool --chip esp32s3 -p /dev/ttyACM7 -b 921600 write-flash 0x0 ${join(out, 'bootloader.bin')} 0x8000 ${join(out, 'partition-table.bin')} 0x10000 ${join(out, 'app.bin')} 0x310000 ${join(out, 'storage.img')}`,
     );
     expect(existsSync(join(out, 'device-storage.img'))).toBe(false); // a dry run touches no device
   });

@@ -7,6 +7,7 @@ import { StorageRig } from '../../host-sim/storage/rig';
 import { RecordingStream } from '../../host-sim/workload/recording';
 import { publicKeyPem } from '../../tools/crypto/node-checker';
 import { expectOneLineError, runCli, tempDir } from '../support/cli';
+import { python, pythonHas } from '../support/python';
 
 function recordedImage(): { image: string; rig: StorageRig; key: string } {
   const rig = new StorageRig({ blockCount: 128 });
@@ -76,12 +77,9 @@ describe('storage images', () => {
   });
 
   test('an independent littlefs (littlefs-python) reads the same files byte for byte', () => {
+    if (!pythonHas('littlefs')) return;
     const script = resolve(__dirname, '../../host-sim/littlefs/crosscheck.py');
-    const r = spawnSync('python3', [script, image], { encoding: 'utf8', maxBuffer: 64 << 20 });
-    if (r.status !== 0 && !process.env.CI && /not installed/.test(r.stdout)) {
-      console.warn('SKIPPING: littlefs-python is not installed (scripts/install.sh installs it)');
-      return;
-    }
+    const r = spawnSync(python(), [script, image], { encoding: 'utf8', maxBuffer: 64 << 20 });
     expect(r.status).toBe(0);
     const listing: { entries: { path: string; type: string; sha256: string }[] } = JSON.parse(r.stdout);
     const ours = rig.entryFiles();

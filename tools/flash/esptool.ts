@@ -2,9 +2,8 @@
 // built here, so --dry-run can print exactly what would run. esptool 5 spells its commands
 // with hyphens (write-flash, read-flash, merge-bin).
 import { spawnSync } from 'node:child_process';
+import { python } from '../python';
 
-/** The Python that has esptool; QUANCHENG_PYTHON overrides it (the tests put a stand-in device there). */
-export const python = (): string => process.env.QUANCHENG_PYTHON ?? 'python3';
 const BASE = ['-m', 'esptool', '--chip', 'esp32s3'];
 
 export interface Part {

@@ -1,6 +1,7 @@
 // The spoken prompts (rule art. 12, 13): built with espeak-ng's Mandarin voice, 16 kHz mono.
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildClips, clips } from './clips';
 
@@ -33,11 +34,14 @@ test('the build is deterministic', () => {
 
 test('without espeak-ng the build fails with a clear message', () => {
   const { execFileSync } = jest.requireActual('node:child_process') as typeof import('node:child_process');
+  const out = mkdtempSync(join(tmpdir(), 'quancheng-no-espeak-'));
   let message = '';
   try {
-    execFileSync(process.execPath, [join(__dirname, '../../../resources/build-clips.mjs'), '/tmp/quancheng-no-espeak'], { stdio: 'pipe', env: { PATH: '/nonexistent' } });
+    execFileSync(process.execPath, [join(__dirname, '../../../resources/build-clips.mjs'), out], { stdio: 'pipe', env: { PATH: '/nonexistent' } });
   } catch (e) {
     message = String((e as { stderr: Buffer }).stderr);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
   }
   expect(message).toMatch(/espeak-ng is not installed/);
 });
