@@ -7,12 +7,17 @@ cd "$(dirname "$0")/.."
 [ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"
 
 need_apt=()
+# The C compiler and make build @agoric/xsnap's XS worker (npm postinstall) and tests/native.
+command -v gcc >/dev/null 2>&1 || need_apt+=(gcc libc6-dev)
+command -v make >/dev/null 2>&1 || need_apt+=(make)
 # bindgen (littlefs2-sys, the littlefs binding's build) needs libclang;
 # espeak-ng speaks the statutory notice (resources/build-clips.mjs).
 dpkg -s libclang-dev >/dev/null 2>&1 || need_apt+=(libclang-dev clang)
 dpkg -s espeak-ng >/dev/null 2>&1 || need_apt+=(espeak-ng)
 # chromium renders the inspector's HTML report in a real headless browser (tests/tools/inspector).
 dpkg -s chromium >/dev/null 2>&1 || need_apt+=(chromium)
+# The reports and notes are Chinese: without a CJK font the browser draws empty boxes.
+dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need_apt+=(fonts-noto-cjk)
 # quancheng export: ffprobe checks its AVI/WAV in the tests; xorriso writes the --iso disc image.
 dpkg -s ffmpeg >/dev/null 2>&1 || need_apt+=(ffmpeg)
 dpkg -s xorriso >/dev/null 2>&1 || need_apt+=(xorriso)
