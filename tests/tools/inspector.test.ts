@@ -260,7 +260,17 @@ describe('in a real headless browser', () => {
     expect(state.t).toBeCloseTo(state.from, 1);
     expect(state.d).toBeGreaterThan(state.from + 15);
     await page.locator('#r2 svg.timeline [data-event="explanation"]').click();
-    await page.waitForFunction("(a => !a.paused && a.currentTime > Number(a.dataset.from))(document.querySelector('audio[data-explanation=\"1\"]'))", undefined, { timeout: 10_000 });
+    // Waited for inside the page by events, not by waitForFunction: a string predicate is an
+    // eval, which the report's Content-Security-Policy forbids (and playwright falls back to it).
+    await audio.evaluate((el) => {
+      const a = el as unknown as AudioLike;
+      return new Promise<void>((ok, fail) => {
+        const playing = () => !a.paused && a.currentTime > Number(a.dataset.from);
+        if (playing()) return ok();
+        a.addEventListener('timeupdate', () => playing() && ok(), { once: false });
+        setTimeout(() => fail(new Error('the explanation did not play')), 10_000);
+      });
+    });
     expect(errors).toEqual([]);
   });
 
