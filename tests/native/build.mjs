@@ -10,6 +10,10 @@
 //    littlefs header, and mc.defines.h generated from manifest.json's defines the way
 //    mcconfig generates it. Once as is, once with LFS_THREADSAFE (the SDK's lfs.h sets it).
 //
+// 3. tests/native/card-test: native/card/'s portable C (the write-behind queue, the card's
+//    littlefs volume and mount policy, the CID serial) with littlefs's C, pthreads as the
+//    platform interface and the RAM card of tests/native/card-test.c.
+//
 // Usage: node tests/native/build.mjs OUT_DIR   (prints a JSON summary on stdout)
 // Needs gcc and cargo (already needed by the littlefs binding). Env QC_LITTLEFS_DIR overrides
 // the littlefs source directory.
@@ -99,6 +103,15 @@ const policy = gcc([
   '-o', binary,
 ]);
 
+const CARD = join(ROOT, 'native', 'card');
+const cardBinary = join(out, 'card-test');
+const card = gcc([
+  '-std=c99', '-D_GNU_SOURCE', ...warnings, ...lfsQuiet, `-I${lfs}`, `-I${CARD}`, `-I${NATIVE}`,
+  join(ROOT, 'tests', 'native', 'card-test.c'), join(CARD, 'card-queue.c'), join(CARD, 'card-volume.c'), join(CARD, 'card-serial.c'),
+  join(NATIVE, 'storage-mount.c'), join(lfs, 'lfs.c'), join(lfs, 'lfs_util.c'), '-lpthread',
+  '-o', cardBinary,
+]);
+
 const glueArgs = ['-fsyntax-only', '-std=gnu11', ...warnings, '-Wno-unused-parameter', ...lfsQuiet, `-I${out}`, `-I${NATIVE}`, `-I${lfs}`, `-I${join(xs, 'includes')}`, `-I${join(xs, 'platforms')}`, join(NATIVE, 'files-host.c')];
 const glue = gcc(glueArgs);
 const glueThreadsafe = gcc(['-DLFS_THREADSAFE', ...glueArgs]);
@@ -110,6 +123,7 @@ const summary = {
   mountPolicy: { ...policy, binary },
   glue,
   glueThreadsafe,
+  card: { ...card, binary: cardBinary },
 };
 console.log(JSON.stringify(summary, null, 2));
-process.exit(policy.ok && glue.ok && glueThreadsafe.ok ? 0 : 1);
+process.exit(policy.ok && glue.ok && glueThreadsafe.ok && card.ok ? 0 : 1);
