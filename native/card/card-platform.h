@@ -25,6 +25,12 @@ typedef struct {
 	char serial[32];
 } qc_card_io;
 
+/*
+ * The unit's slot (card-platform-esp32.c): initialises the card in the slot and fills io;
+ * negative when no card answers. The form of qc_card_poll's open_io.
+ */
+int qc_card_open_slot(qc_card_io *io, void *context);
+
 /* One mutex with one condition: enough for a single producer (the XS thread) and one drain task. */
 typedef struct qc_lock qc_lock;
 qc_lock *qc_lock_create(void);

@@ -6,6 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { transformSync } from 'esbuild';
+import { BOARD } from '../../hal/board';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -13,13 +15,18 @@ interface Step { ok: boolean; command: string; stderr: string; binary: string }
 
 let out: string;
 let card: Step;
+let glue: { ok: boolean; stderr: string };
+let glueThreadsafe: { ok: boolean; stderr: string };
 let run: { status: number | null; stdout: string };
 
 beforeAll(() => {
   out = mkdtempSync(join(tmpdir(), 'qc-card-'));
   const r = spawnSync(process.execPath, [join(__dirname, 'build.mjs'), out], { encoding: 'utf8' });
   if (r.error || !r.stdout) throw new Error(`tests/native/build.mjs failed: ${r.error?.message ?? r.stderr}`);
-  card = JSON.parse(r.stdout).card;
+  const summary = JSON.parse(r.stdout);
+  card = summary.card;
+  glue = summary.cardGlue;
+  glueThreadsafe = summary.cardGlueThreadsafe;
   if (card.ok) {
     const t = spawnSync(card.binary, [], { encoding: 'utf8', timeout: 60_000 });
     run = { status: t.status, stdout: t.stdout };
@@ -79,4 +86,40 @@ test('pulled out during a drain: removed with the failing sector; put back: gene
 
 test('CID serial in the contract\'s format', () => {
   expect(section('serial:')).toContain('03-SD-SC32G-8a1b2c3d');
+});
+
+describe('the XS binding and the build', () => {
+  const NATIVE = join(ROOT, 'native', 'card');
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'manifest.json'), 'utf8'));
+
+  test('card-host.c passes gcc -fsyntax-only -Werror against the XS headers and mc.defines.h from manifest.json', () => {
+    expect(glue.stderr).toBe('');
+    expect(glue.ok).toBe(true);
+    expect(glueThreadsafe.stderr).toBe('');
+    expect(glueThreadsafe.ok).toBe(true);
+  });
+
+  test('card.js is plain JavaScript and names exactly the host functions card-host.c defines', () => {
+    const code = transformSync(readFileSync(join(NATIVE, 'card.js'), 'utf8'), { loader: 'js', format: 'esm', target: 'es2022' }).code;
+    const named = [...code.matchAll(/\bNative\("(\w+)"\)|\bnative\("(\w+)"\)/g)].map((m) => m[1] ?? m[2]).sort();
+    const c = readFileSync(join(NATIVE, 'card-host.c'), 'utf8');
+    const defined = [...c.matchAll(/^void (qc_\w+)\((?:xsMachine \*the|void \*data)\)$/gm)].map((m) => m[1]).sort();
+    expect(new Set(named).size).toBe(named.length);
+    expect(named).toEqual(defined);
+  });
+
+  test('manifest.json includes the fragment, which maps embedded:storage/card on esp32 only', () => {
+    expect(manifest.include).toContain('./native/card/manifest.json');
+    const fragment = JSON.parse(readFileSync(join(NATIVE, 'manifest.json'), 'utf8'));
+    expect(fragment.platforms.esp32.modules['embedded:storage/card']).toBe('./card');
+    expect(fragment.platforms['...'].error).toMatch(/only on the unit/);
+  });
+
+  test('defines.card: the slot pins are BOARD.card, and the queue holds a 250 ms stall at the media rate many times over', () => {
+    const d = manifest.defines.card;
+    expect({ clock: d.clock, command: d.command, data0: d.data0, d3: d.d3 }).toEqual({ clock: BOARD.card.clock, command: BOARD.card.command, data0: BOARD.card.data0, d3: BOARD.card.d3 });
+    expect(BOARD.card.width).toBe(1);
+    expect(d.queue_capacity % 8).toBe(0);
+    expect(d.queue_capacity).toBeGreaterThanOrEqual(25_000 * 4);
+  });
 });
