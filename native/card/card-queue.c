@@ -159,6 +159,12 @@ int qc_queue_wait_drained(qc_queue *q)
 void qc_queue_stop(qc_queue *q, const char *fault)
 {
 	qc_lock_take(q->lock);
+	/*
+	 * Wait for a record the drain task is applying: the caller frees the files' state next. A
+	 * card pulled mid-write makes that write fail within the host's timeout, so this is bounded.
+	 */
+	while (q->applying)
+		qc_lock_wait(q->lock);
 	if (!q->stopped) {
 		q->stopped = 1;
 		strncpy(q->fault, fault, sizeof(q->fault) - 1);

@@ -75,7 +75,10 @@ int qc_queue_wait_drained(qc_queue *q);
 /* The drain task's body (qc_task_start(qc_queue_drain, q)); never returns. */
 void qc_queue_drain(void *q);
 
-/* Stops the queue from outside (a card pulled out, seen by poll): pending operations are dropped. */
+/*
+ * Stops the queue from outside (a card pulled out, seen by poll): pending operations are dropped.
+ * Returns once the drain task is outside apply(), so the caller may free what records point at.
+ */
 void qc_queue_stop(qc_queue *q, const char *fault);
 
 /* Starts again after a stop, empty, for a newly mounted card; counters run on since power-on. */

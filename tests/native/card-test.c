@@ -407,6 +407,31 @@ int main(void)
 		CHECK(qc_card_stat(card, "after", &dir) == 0 && dir == 1);
 	}
 
+	printf("pulled out while the drain task is inside a stalled write: poll waits for it, then frees the files\n");
+	{
+		reset_card(0x00);
+		qc_card *card = boot(1 << 20);
+		int h = qc_card_open(card, "stall.qce", LFS_O_WRONLY | LFS_O_CREAT | LFS_O_TRUNC);
+		CHECK(qc_queue_wait_drained(&card->queue) == 0);
+		static uint8_t chunk[32768];
+		card_mem.stall_ms = 200;
+		for (int i = 0; i < 3; i++)
+			CHECK(qc_card_write(card, h, (uint32_t)i * sizeof(chunk), chunk, sizeof(chunk)) == 0);
+		CHECK(qc_card_flush(card, h) == 0);
+		usleep(50 * 1000);  /* the drain task is now sleeping inside a card write */
+		card_mem.pulled = 1;
+		double t0 = now_ms();
+		qc_card_state st = qc_card_poll(card, open_ram, &card_mem);
+		double dt = now_ms() - t0;
+		printf("  state %s after %.0f ms, fault \"%s\"\n", qc_card_state_name(st), dt, card->fault);
+		CHECK(st == QC_CARD_REMOVED);
+		CHECK(dt >= 100.0);  /* it waited for the write in progress rather than freeing under it */
+		CHECK(card->files[h - 1] == NULL);
+		CHECK(qc_queue_wait_drained(&card->queue) == QC_QUEUE_STOPPED);
+		CHECK(qc_card_close(card, h) == 0);  /* idempotent on a removed card */
+		card_mem.stall_ms = 0;
+	}
+
 	printf("pulled out while idle: poll notices it (no write needed)\n");
 	{
 		reset_card(0x00);

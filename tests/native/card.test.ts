@@ -28,7 +28,9 @@ beforeAll(() => {
   glue = summary.cardGlue;
   glueThreadsafe = summary.cardGlueThreadsafe;
   if (card.ok) {
-    const t = spawnSync(card.binary, [], { encoding: 'utf8', timeout: 60_000 });
+    // Leak checking off: the test boots a fresh module state per case and never tears one down.
+    const t = spawnSync(card.binary, [], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0' } });
+    if (t.stderr) process.stderr.write(t.stderr);
     run = { status: t.status, stdout: t.stdout };
   }
 }, 180_000);
@@ -82,6 +84,10 @@ test('pulled out during a drain: removed with the failing sector; put back: gene
   const s = section('pulled out during a drain');
   expect(s).toMatch(/state removed, fault "card write failed at sector \d+"/);
   expect(s).toContain('generation 1 -> 2');
+});
+
+test('pulled out inside a stalled write: poll waits for the write, then drops the files', () => {
+  expect(section('pulled out while the drain task is inside a stalled write')).toMatch(/state removed after \d+ ms/);
 });
 
 test('CID serial in the contract\'s format', () => {
