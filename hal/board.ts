@@ -15,13 +15,27 @@ export const BOARD = {
   rtc: { address: 0x51 },
   /** ATECC608B secure element: the device key never leaves it. */
   secureElement: { address: 0x60 },
-  /** MAX98357A I2S amplifier and speaker. */
+  /**
+   * MAX98357A I2S amplifier and speaker. OPEN CONFLICT: GPIO7-9 are also the microSD slot's
+   * SDMMC lines (card, below), and no three free GPIOs are left on the XIAO to move it to.
+   * docs/HARDWARE.md "Pin budget" says what was checked and what must change first.
+   */
   speaker: { bck: 7, lr: 8, dataOut: 9, sampleRate: 16000 },
+  /**
+   * The Sense board's microSD slot, driven by the SDMMC host in 1-bit SD mode (native/card/).
+   * d3 is the card's DAT3/CS line, on the same net as the user LED (led.pin): it must read high
+   * whenever the card receives CMD0, or the card enters SPI mode, so native/card drives it high
+   * around every card initialisation. docs/HARDWARE.md gives the evidence for GPIO21.
+   */
+  card: { clock: 7, command: 9, data0: 8, d3: 21, width: 1 },
   /** The Sense board's PDM microphone. */
   microphone: { pdmClock: 42, pdmData: 41, sampleRate: 16000 },
   /** Buttons to ground (internal pull-ups): record and mark. */
   buttons: { record: 1, mark: 2 },
-  /** The board's user LED (active low) and a vibration motor behind a transistor. */
+  /**
+   * The board's user LED (active low) and a vibration motor behind a transistor. GPIO21 is also
+   * the card's DAT3 (card.d3): the LED goes dark while a card is being initialised.
+   */
   led: { pin: 21, activeLow: true },
   vibration: { pin: 4 },
   /**

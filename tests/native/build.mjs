@@ -10,6 +10,13 @@
 //    littlefs header, and mc.defines.h generated from manifest.json's defines the way
 //    mcconfig generates it. Once as is, once with LFS_THREADSAFE (the SDK's lfs.h sets it).
 //
+// 3. tests/native/card-test: native/card/'s portable C (the write-behind queue, the card's
+//    littlefs volume and mount policy, the CID serial) with littlefs's C, pthreads as the
+//    platform interface and the RAM card of tests/native/card-test.c.
+//
+// 4. `gcc -fsyntax-only` of native/card/card-host.c against the same XS headers and defines.
+//    (native/card/card-platform-esp32.c needs ESP-IDF's headers and is not compiled here.)
+//
 // Usage: node tests/native/build.mjs OUT_DIR   (prints a JSON summary on stdout)
 // Needs gcc and cargo (already needed by the littlefs binding). Env QC_LITTLEFS_DIR overrides
 // the littlefs source directory.
@@ -99,9 +106,24 @@ const policy = gcc([
   '-o', binary,
 ]);
 
+const CARD = join(ROOT, 'native', 'card');
+const cardBinary = join(out, 'card-test');
+// AddressSanitizer and UBSan: the queue hands record memory and file objects between two
+// threads, and a use after free there would otherwise pass silently.
+const card = gcc([
+  '-std=c99', '-D_GNU_SOURCE', '-g', '-fsanitize=address,undefined', '-fno-sanitize-recover=all', ...warnings, ...lfsQuiet, `-I${lfs}`, `-I${CARD}`, `-I${NATIVE}`,
+  join(ROOT, 'tests', 'native', 'card-test.c'), join(CARD, 'card-queue.c'), join(CARD, 'card-volume.c'), join(CARD, 'card-serial.c'),
+  join(NATIVE, 'storage-mount.c'), join(lfs, 'lfs.c'), join(lfs, 'lfs_util.c'), '-lpthread',
+  '-o', cardBinary,
+]);
+
 const glueArgs = ['-fsyntax-only', '-std=gnu11', ...warnings, '-Wno-unused-parameter', ...lfsQuiet, `-I${out}`, `-I${NATIVE}`, `-I${lfs}`, `-I${join(xs, 'includes')}`, `-I${join(xs, 'platforms')}`, join(NATIVE, 'files-host.c')];
 const glue = gcc(glueArgs);
 const glueThreadsafe = gcc(['-DLFS_THREADSAFE', ...glueArgs]);
+// native/card/card-host.c (its xsmc glue), the same way, once as is and once with LFS_THREADSAFE.
+const cardGlueArgs = ['-fsyntax-only', '-std=gnu11', ...warnings, '-Wno-unused-parameter', ...lfsQuiet, `-I${out}`, `-I${CARD}`, `-I${NATIVE}`, `-I${lfs}`, `-I${join(xs, 'includes')}`, `-I${join(xs, 'platforms')}`, join(CARD, 'card-host.c')];
+const cardGlue = gcc(cardGlueArgs);
+const cardGlueThreadsafe = gcc(['-DLFS_THREADSAFE', ...cardGlueArgs]);
 
 const summary = {
   littlefs: { dir: lfs, crate: `littlefs2-sys ${version}`, version: /#define LFS_VERSION (0x[0-9a-f]+)/i.exec(readFileSync(join(lfs, 'lfs.h'), 'utf8'))?.[1] },
@@ -110,6 +132,9 @@ const summary = {
   mountPolicy: { ...policy, binary },
   glue,
   glueThreadsafe,
+  card: { ...card, binary: cardBinary },
+  cardGlue,
+  cardGlueThreadsafe,
 };
 console.log(JSON.stringify(summary, null, 2));
-process.exit(policy.ok && glue.ok && glueThreadsafe.ok ? 0 : 1);
+process.exit(policy.ok && glue.ok && glueThreadsafe.ok && card.ok && cardGlue.ok && cardGlueThreadsafe.ok ? 0 : 1);
