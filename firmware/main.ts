@@ -7,6 +7,7 @@ import Digital from "embedded:io/digital";
 import I2C from "embedded:io/i2c";
 import Serial from "embedded:io/serial";
 import type { Directory } from "embedded:storage/files";
+import type { Card } from "embedded:storage/card";
 import Timer from "timer";
 import { BOARD } from "../hal/board";
 import { Buttons } from "../hal/controls/buttons";
@@ -29,6 +30,7 @@ import { CHINA_2026, WorkingDays, type WorkCalendar } from "./core/policy/calend
 import type { ClipName, FeedbackPort, PromptPort } from "./core/recorder/ports";
 import { Recorder } from "./core/recorder/recorder";
 import { EvidenceStore } from "./core/storage/index";
+import { CardWatch, mediaVolumeOf } from "./core/storage/card-watch";
 import { DeviceClock } from "./device-clock";
 
 export const FIRMWARE_VERSION = "0.1.0";
@@ -39,7 +41,21 @@ export const FIRMWARE_VERSION = "0.1.0";
  */
 export const MEDIA_PROFILE = { name: "qvga-3-16k", width: 320, height: 240, fps: 3, jpegQuality: 30, sampleRate: 16000, audioChunkMs: 500 } as const;
 
-export const MEDIA_PROFILES: readonly string[] = [MEDIA_PROFILE.name];
+/**
+ * The profile with a card (docs/STORAGE.md "The card"): VGA JPEG at 10 fps, esp32-camera
+ * quality 12 (Moddable's default; ~30 KB a frame), 16 kHz audio: ~330 KB/s, about a third
+ * of the card's ~1 MB/s in 1-bit SDMMC mode, so a write stall is caught up within seconds.
+ */
+export const VGA_PROFILE = { name: "vga-10-16k", width: 640, height: 480, fps: 10, jpegQuality: 12, sampleRate: 16000, audioChunkMs: 500 } as const;
+
+export type MediaProfile = typeof MEDIA_PROFILE | typeof VGA_PROFILE;
+
+export const MEDIA_PROFILES: readonly string[] = [MEDIA_PROFILE.name, VGA_PROFILE.name];
+
+/** The camera is set up once, at power-on: VGA when a card is there to take it, QVGA for the internal flash alone. */
+export function mediaProfileFor(card: Card | undefined): MediaProfile {
+  return card && mediaVolumeOf(card) ? VGA_PROFILE : MEDIA_PROFILE;
+}
 
 export interface DeviceEnv {
   root: Directory;
@@ -62,6 +78,8 @@ export interface DeviceEnv {
   random?: () => number;
   /** How the files module brought up the volume ("mounted", "formatted", or why not), for status. */
   volume?: string;
+  /** The microSD slot (embedded:storage/card); undefined on a unit without one. */
+  card?: Card;
 }
 
 export interface RunningDevice {
@@ -200,6 +218,8 @@ export function startDevice(env: DeviceEnv): RunningDevice {
   const loaded = loadProvisioning(env.root);
   let provisioning = loaded.p;
   let core: Core | undefined;
+  const profile = mediaProfileFor(env.card);
+  let cardWatch: CardWatch | undefined;
 
   const startCore = (deviceId: string): Core => {
     const store = EvidenceStore.open({
@@ -210,6 +230,7 @@ export function startDevice(env: DeviceEnv): RunningDevice {
       blockSize: 4096,
       blockCount: env.blockCount,
       firmware: { version: FIRMWARE_VERSION, build: env.build },
+      media: env.card && mediaVolumeOf(env.card),
     });
     // With the RTC's time lost, entries carry the clock-unset flag until the clock is set.
     const recorder = new Recorder({
@@ -219,13 +240,18 @@ export function startDevice(env: DeviceEnv): RunningDevice {
       prompts: promptPort(env.clips),
       feedback: feedbackPort(indicators),
       calendar: new WorkingDays(provisioning?.calendar ?? env.calendar ?? CHINA_2026),
-      profile: MEDIA_PROFILE.name,
+      profile: profile.name,
       preEventMs: provisioning?.preEventMs ?? env.preEventMs,
     });
     return { store, recorder };
   };
   const identity = provisioning?.deviceId ?? env.deviceId;
   if (identity !== undefined) core = startCore(identity);
+  if (env.card)
+    cardWatch = new CardWatch(
+      { card: env.card, store: () => core?.store, onRemoved: (fault) => core?.recorder.interrupt("storage-fault", `card: ${fault}`) },
+      core !== undefined && mediaVolumeOf(env.card) !== undefined,
+    );
   else indicators.warning(true); // unprovisioned: the warning light stays on until a technician provisions it
 
   /** A provisioning from the maintenance port: kept on the volume first, then applied and journaled. */
@@ -270,17 +296,17 @@ export function startDevice(env: DeviceEnv): RunningDevice {
   const gnss = startGnss(() => core, clock);
 
   const camera = new CameraCapture({
-    width: MEDIA_PROFILE.width,
-    height: MEDIA_PROFILE.height,
-    rate: MEDIA_PROFILE.fps,
+    width: profile.width,
+    height: profile.height,
+    rate: profile.fps,
     // The frame buffer goes back to the camera after this call: keep a copy.
-    onFrame: (f) => core?.recorder.frame(f.number, MEDIA_PROFILE.width, MEDIA_PROFILE.height, new Uint8Array(f.jpeg.slice(0)), clock.mono()),
+    onFrame: (f) => core?.recorder.frame(f.number, profile.width, profile.height, new Uint8Array(f.jpeg.slice(0)), clock.mono()),
     onFault: (reason) => core?.recorder.interrupt("device-fault", `camera: ${reason}`),
   });
   const microphone = new MicrophoneCapture({
-    sampleRate: MEDIA_PROFILE.sampleRate,
-    chunkMs: MEDIA_PROFILE.audioChunkMs,
-    onChunk: (c) => core?.recorder.audio(c.firstSample, MEDIA_PROFILE.sampleRate, new Uint8Array(c.samples.slice(0)), clock.mono()),
+    sampleRate: profile.sampleRate,
+    chunkMs: profile.audioChunkMs,
+    onChunk: (c) => core?.recorder.audio(c.firstSample, profile.sampleRate, new Uint8Array(c.samples.slice(0)), clock.mono()),
     onFault: (reason) => core?.recorder.interrupt("device-fault", `microphone: ${reason}`),
   });
   camera.start();
@@ -302,10 +328,17 @@ export function startDevice(env: DeviceEnv): RunningDevice {
     },
     bootCount: () => core?.store.boot.bootCount ?? 0,
     volume: env.volume ?? "mounted",
+    card: () => {
+      const card = env.card;
+      if (!card) return undefined;
+      const info = card.info;
+      return { state: info.state, serial: info.serial, capacityBytes: info.capacityBytes, note: cardWatch?.note ?? "", queuePeak: card.queue.peak, mediaLost: core?.store.mediaLost ?? { frames: 0, audioChunks: 0, fixes: 0, bytes: 0 } };
+    },
     random: env.random ?? Math.random,
   });
   const port = new MaintenancePort({ service: maintenance, ...BOARD.maintenance, mono: () => clock.mono() });
   const ticker = Timer.repeat(() => {
+    cardWatch?.tick();
     core?.recorder.tick();
     maintenance.tick();
     port.tick();

@@ -1,10 +1,10 @@
 // Reads the entry files of an evidence directory (an extracted volume or a store copy).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { OPEN_SUFFIX, SEALED_SUFFIX, type EntryFile } from '../firmware/core/evidence';
+import { OPEN_SUFFIX, PREFIX_SUFFIX, SEALED_SUFFIX, TAIL_SUFFIX, type EntryFile } from '../firmware/core/evidence';
 import { UsageError } from './errors';
 
-/** Every *.qce and *.open file under dir, with paths relative to dir. Throws UsageError for a bad path. */
+/** Every *.qce and *.open file (and split entries' *.qcp, *.qct parts) under dir, with paths relative to dir. Throws UsageError for a bad path. */
 export function readEntryDirectory(dir: string): EntryFile[] {
   let st;
   try {
@@ -26,7 +26,7 @@ export function readEntryDirectory(dir: string): EntryFile[] {
       const relPath = rel ? `${rel}/${name}` : name;
       const s = statSync(join(dir, relPath));
       if (s.isDirectory()) walk(relPath);
-      else if (s.isFile() && (name.endsWith(SEALED_SUFFIX) || name.endsWith(OPEN_SUFFIX)))
+      else if (s.isFile() && [SEALED_SUFFIX, OPEN_SUFFIX, PREFIX_SUFFIX, TAIL_SUFFIX].some((x) => name.endsWith(x)))
         out.push({ path: relPath, bytes: new Uint8Array(readFileSync(join(dir, relPath))) });
     }
   };

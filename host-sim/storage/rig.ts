@@ -9,6 +9,13 @@ import { readVolumeFiles } from '../flash/volume-files';
 import { LfsDirectory } from '../files/lfs-directory';
 import { SoftSigner } from '../keys/soft-signer';
 import { VirtualClock } from '../time/virtual-clock';
+import { mediaVolumeOf } from '../../firmware/core/storage/card-watch';
+import { CardHost } from '../card/card-host';
+import { CardReaderDevice, CardSlot } from '../card/card-slot';
+import { slotPort } from '../card/card-volume';
+import { cardLfsConfig } from '../card/card-lfs';
+import { joinSplitEntries } from '../../firmware/core/evidence';
+import { SdCard, type SdCardOptions } from '../card/sd-card';
 
 export interface RigOptions {
   deviceId?: string;
@@ -18,7 +25,12 @@ export interface RigOptions {
   /** Store tuning (flush window, entry span, reserve...). */
   store?: Partial<Omit<StoreOptions, 'root' | 'deviceId' | 'signer' | 'clock' | 'blockSize' | 'blockCount'>>;
   nor?: Partial<NorOptions>;
+  /** A microSD card in the slot (media entries go there), and the write-behind queue's size. */
+  card?: SdCardOptions & { queueBytes?: number };
 }
+
+/** The queue the device build gives the card (manifest defines.card): 512 KiB of PSRAM. */
+export const CARD_QUEUE_BYTES = 512 * 1024;
 
 export class StorageRig {
   readonly deviceId: string;
@@ -28,12 +40,16 @@ export class StorageRig {
   readonly options: RigOptions;
   lfs!: Littlefs;
   store!: EvidenceStore;
+  /** The slot and, while powered, the card module over it (undefined without a card). */
+  readonly slot: CardSlot | undefined;
+  cardHost: CardHost | undefined;
 
   constructor(options: RigOptions = {}) {
     this.options = options;
     this.deviceId = options.deviceId ?? 'QC-SIM-0001';
     this.signer = SoftSigner.fromSeed(this.deviceId);
     this.nor = new NorFlash({ blockSize: BLOCK_SIZE, blockCount: options.blockCount ?? 256, seed: options.seed ?? 1, ...options.nor });
+    if (options.card) this.slot = new CardSlot(this.#newCard(options.card));
     this.boot();
   }
 
@@ -49,8 +65,22 @@ export class StorageRig {
     this.lfs.mount();
   }
 
+  /** A card whose armed power cut takes the whole unit down. */
+  #newCard(o: SdCardOptions): SdCard {
+    const card = new SdCard({ seed: this.options.seed ?? 1, ...o });
+    this.adoptCard(card);
+    return card;
+  }
+
+  adoptCard(card: SdCard): SdCard {
+    card.onPowerCut = () => this.nor.cutPower();
+    return card;
+  }
+
   openStore(): EvidenceStore {
+    if (this.slot) this.cardHost = new CardHost({ slot: slotPort(this.slot), now: () => this.clock.mono(), queueBytes: this.options.card?.queueBytes ?? CARD_QUEUE_BYTES });
     this.store = EvidenceStore.open({
+      media: this.cardHost && mediaVolumeOf(this.cardHost),
       root: new LfsDirectory(this.lfs),
       deviceId: this.deviceId,
       signer: this.signer,
@@ -75,13 +105,27 @@ export class StorageRig {
 
   /** Power is back; nothing has run yet. */
   restorePower(offMs = 5000): void {
+    this.cardHost?.powerOff();
+    this.slot?.card?.reboot();
     this.nor.disarmPowerCut();
     this.nor.reboot();
     this.clock.reboot(offMs);
   }
 
-  /** The chain's entry files as they are on the volume now. */
-  entryFiles(): EntryFile[] {
-    return readVolumeFiles(this.lfs, (p) => p.startsWith('ev/') || p.startsWith('open/'));
+  /** The chain's entry files as they are on the volume now (with the card's, split entries joined, when `card` is given). */
+  entryFiles(card?: SdCard): EntryFile[] {
+    const internal = readVolumeFiles(this.lfs, isEvidencePath);
+    return joinSplitEntries([...internal, ...(card ? cardEntryFiles(card) : [])]).files as EntryFile[];
   }
+}
+
+const isEvidencePath = (p: string) => p.startsWith('ev/') || p.startsWith('open/');
+
+/** The evidence files on a card, read through a fresh mount of what is on its sectors (not through the unit's queue). */
+export function cardEntryFiles(card: SdCard): EntryFile[] {
+  const config = cardLfsConfig(card.capacityBytes);
+  const lfs = new Littlefs(config, new CardReaderDevice(card, config.blockSize));
+  lfs.mount();
+  lfs.fsMkconsistent();
+  return readVolumeFiles(lfs, isEvidencePath);
 }

@@ -34,6 +34,18 @@ export const DEFAULT_PROFILE: MediaProfile = {
   gnssIntervalMs: 1000,
 };
 
+/** 640×480 at 10 fps (~30 KB JPEG) with 16 kHz mono audio: ~330 KB/s, the card's profile (firmware/main.ts VGA_PROFILE). */
+export const VGA_PROFILE: MediaProfile = {
+  name: 'vga-10-16k',
+  frameIntervalMs: 100,
+  frameBytes: 30_000,
+  width: 640,
+  height: 480,
+  audioChunkMs: 500,
+  sampleRate: 16000,
+  gnssIntervalMs: 1000,
+};
+
 export class RecordingStream {
   readonly profile: MediaProfile;
   readonly #rng: Random;

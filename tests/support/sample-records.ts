@@ -35,5 +35,7 @@ export function sampleRecords(): EvidenceRecord[] {
     { type: 'gnss-lost', t: 26, data: { latitude: -335000000, longitude: 1512000000 } },
     { type: 'gnss-regained', t: 27, data: { latitude: -335000100, longitude: 1512000100, satellites: 6, lostMs: 45_000 } },
     { type: 'config', t: 28, data: { key: 'preEventSeconds', value: '30', setBy: 'tech-01' } },
+    { type: 'card', t: 29, data: { event: 'removed', serial: '03-SD-SC32G-8a1b2c3d', capacity: 31914983424, seq: 41, detail: 'card stopped answering' } },
+    { type: 'media-lost', t: 30, data: { recording: 3, reason: 'queue-full', frames: 2, audioChunks: 0, fixes: 0, bytes: 61440, firstMs: 120100, lastMs: 120200 } },
   ];
 }

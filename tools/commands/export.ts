@@ -12,11 +12,11 @@ import { readEntryDirectory } from '../entry-files';
 import { EXIT_OK, EXIT_PROBLEM, UsageError } from '../errors';
 import { volumeId, writeIso, xorrisoAvailable } from '../export/iso';
 import { writePackage } from '../export/package';
-import { imageEntryFiles } from '../image';
+import { evidenceFiles } from '../image';
 import type { Io } from '../io';
 import { parseUtcOffset } from './verify';
 
-export const exportUsage = 'quancheng export PATH --out DIR [--iso FILE] [--utc-offset ±HH:MM] [--at TIME] [--json]   (PATH: storage image or directory)';
+export const exportUsage = 'quancheng export PATH [--card IMAGE|DIR] --out DIR [--iso FILE] [--utc-offset ±HH:MM] [--at TIME] [--json]   (PATH: storage image or directory)';
 
 function statOrNull(path: string) {
   try {
@@ -40,9 +40,11 @@ const inside = (child: string, parent: string) => {
   return r === '' || (!r.startsWith('..') && !isAbsolute(r));
 };
 
-function readSource(path: string): EntryFile[] {
+function readSource(path: string, card: string | undefined, io: Io): EntryFile[] {
   try {
-    return statOrNull(path)?.isFile() ? imageEntryFiles(path, 'export') : readEntryDirectory(path);
+    const { files, notes } = evidenceFiles(path, card, 'export', readEntryDirectory);
+    for (const n of notes) io.err(`export: note: ${n}\n`);
+    return files;
   } catch (e) {
     if (e instanceof UsageError && !e.message.startsWith('export:')) throw new UsageError(`export: ${e.message}`);
     throw e;
@@ -50,7 +52,7 @@ function readSource(path: string): EntryFile[] {
 }
 
 export function runExport(argv: readonly string[], io: Io): number {
-  const args = parseArgs('export', argv, { values: ['out', 'iso', 'utc-offset', 'at'], switches: ['json'], positionals: ['PATH'] });
+  const args = parseArgs('export', argv, { values: ['out', 'card', 'iso', 'utc-offset', 'at'], switches: ['json'], positionals: ['PATH'] });
   const source = args.positionals[0];
   const outArg = args.values.get('out');
   if (outArg === undefined) throw new UsageError('export: --out DIR is required');
@@ -82,7 +84,7 @@ export function runExport(argv: readonly string[], io: Io): number {
   }
 
   // The verdict, exactly as `quancheng verify` gives it at the export time.
-  const files = readSource(source);
+  const files = readSource(source, args.values.get('card'), io);
   const days = new WorkingDays({ ...CHINA_2026, utcOffsetMinutes: offset });
   let report: VerifyReport;
   try {

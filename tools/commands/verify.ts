@@ -1,6 +1,6 @@
 // quancheng verify PATH [--device-key FILE] [--expect-head SEQ:HASH] [--json] [--html FILE]
-import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { imageEntryFiles } from '../image';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { evidenceFiles } from '../image';
 import { CHINA_2026, WorkingDays } from '../../firmware/core/policy/calendar';
 import { OFFLOAD_WORKING_DAYS } from '../../firmware/core/policy/deadline';
 import { verifyChain, VerifyInputError, type VerifyOptions, type VerifyReport } from '../../firmware/core/evidence';
@@ -12,21 +12,13 @@ import type { Io } from '../io';
 import { renderInspectorReport } from '../report/inspector';
 import { formatReport } from '../report/verify-text';
 
-export const verifyUsage = 'quancheng verify PATH [--device-key FILE] [--expect-head SEQ:HASH] [--at TIME] [--utc-offset ±HH:MM] [--json] [--html FILE]   (PATH: storage image or directory)';
+export const verifyUsage = 'quancheng verify PATH [--card IMAGE|DIR] [--device-key FILE] [--expect-head SEQ:HASH] [--at TIME] [--utc-offset ±HH:MM] [--json] [--html FILE]   (PATH: storage image or directory; --card: the unit\'s card, when media entries are there)';
 
 /** "+08:00" → 480 minutes. */
 export function parseUtcOffset(text: string): number {
   const m = /^([+-])(\d{2}):(\d{2})$/.exec(text);
   if (!m || Number(m[2]) > 14 || Number(m[3]) > 59) throw new UsageError(`verify: --utc-offset must look like +08:00, got ${JSON.stringify(text)}`);
   return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
 }
 
 export function parseExpectHead(text: string): { seq: number; link: string } {
@@ -50,7 +42,7 @@ export function readDeviceKey(file: string): Uint8Array {
 }
 
 export function runVerify(argv: readonly string[], io: Io): number {
-  const args = parseArgs('verify', argv, { values: ['device-key', 'expect-head', 'at', 'utc-offset', 'html'], switches: ['json'], positionals: ['PATH'] });
+  const args = parseArgs('verify', argv, { values: ['card', 'device-key', 'expect-head', 'at', 'utc-offset', 'html'], switches: ['json'], positionals: ['PATH'] });
   const offset = parseUtcOffset(args.values.get('utc-offset') ?? '+08:00');
   const atText = args.values.get('at');
   const now = atText === undefined ? Date.now() : Date.parse(atText);
@@ -66,7 +58,8 @@ export function runVerify(argv: readonly string[], io: Io): number {
   const head = args.values.get('expect-head');
   if (head !== undefined) options.expectHead = parseExpectHead(head);
   const path = args.positionals[0];
-  const files = isFile(path) ? imageEntryFiles(path, 'verify') : readEntryDirectory(path);
+  const { files, notes } = evidenceFiles(path, args.values.get('card'), 'verify', readEntryDirectory);
+  for (const n of notes) io.err(`verify: note: ${n}\n`);
   let report: VerifyReport;
   try {
     report = verifyChain(files, options);

@@ -15,3 +15,4 @@ export * from "./media-tally";
 export * from "./verify";
 export { sha256, Sha256 } from "./hash";
 export { utf8Encode, utf8Decode } from "./utf8";
+export * from "./parts";

@@ -30,13 +30,17 @@ export const RECORD_TRIGGERS = ["button", "resume", "continuous-restart", "remot
 export const STOP_CAUSES = ["officer", "continuous-confirmed", "technician"] as const;
 export const NOTICE_OUTCOMES = ["played", "speaker-fault", "officer-spoke"] as const;
 /** Article 13: why recording stopped other than by the officer's normal end. */
-export const INTERRUPTION_REASONS = ["device-fault", "low-battery", "storage-full", "weather", "obstruction", "power-loss", "other"] as const;
+export const INTERRUPTION_REASONS = ["device-fault", "low-battery", "storage-full", "weather", "obstruction", "power-loss", "other", "storage-fault"] as const;
 export const SETTERS = ["technician", "officer"] as const;
 export const PRESSES = ["short", "long-unconfirmed"] as const;
 export const CHANNELS = ["button", "maintenance", "other"] as const;
 export const DEADLINE_LEVELS = ["approaching", "due-today", "overdue"] as const;
 export const BATTERY_LEVELS = ["low", "critical"] as const;
 export const STORAGE_LEVELS = ["low", "full"] as const;
+/** What happened to the evidence card (docs/STORAGE.md "The card"). */
+export const CARD_EVENTS = ["mounted", "formatted", "removed", "refused", "unreadable", "read-failed", "format-failed"] as const;
+/** Why media never reached storage. */
+export const MEDIA_LOSS_REASONS = ["queue-full", "storage-fault"] as const;
 export const KEY_STORES = ["secure-element", "software"] as const;
 /** NMEA GGA fix quality, in GGA's own numbering. */
 export const FIX_QUALITIES = ["invalid", "gps", "dgps", "pps", "rtk", "float-rtk", "estimated", "manual", "simulation"] as const;
@@ -324,6 +328,31 @@ export const RECORDS = {
       ["key", "str", "setting"],
       ["value", "str", "new value"],
       ["setBy", "str", "who changed it"],
+    ],
+  },
+  card: {
+    code: 0x021b,
+    doc: "the evidence card was put in, formatted, refused or lost",
+    fields: [
+      ["event", CARD_EVENTS, "what happened"],
+      ["serial", "str", "the card's identity (CID: manufacturer, OEM, product, serial)"],
+      ["capacity", "u64", "card capacity, bytes"],
+      ["seq", "u32", "first entry the card holds from here (mounted, formatted) or the last on it (removed); 0xFFFFFFFF if none"],
+      ["detail", "str", "why (a refused card's owner, a fault's message)"],
+    ],
+  },
+  "media-lost": {
+    code: 0x021c,
+    doc: "captured media that could not be stored, counted (never a silent hole)",
+    fields: [
+      ["recording", "u32", REC],
+      ["reason", MEDIA_LOSS_REASONS, "why"],
+      ["frames", "u32", "camera frames lost"],
+      ["audioChunks", "u32", "audio chunks lost"],
+      ["fixes", "u32", "GNSS fixes lost"],
+      ["bytes", "u64", "payload bytes lost"],
+      ["firstMs", "u64", "device time (ms since boot) of the first record lost"],
+      ["lastMs", "u64", "device time of the last"],
     ],
   },
 } as const satisfies { readonly [name: string]: RecordDef };

@@ -32,6 +32,8 @@ export interface MaintenanceDevice {
   random(): number;
   /** How the volume came up: "mounted", "formatted", or why it could not be ("unreadable", ...). */
   readonly volume: string;
+  /** The evidence card: its state, identity and the last event ("" note: none), or undefined on a unit without a slot. */
+  card?: () => { state: string; serial: string; capacityBytes: number; note: string; queuePeak: number; mediaLost: { frames: number; audioChunks: number; fixes: number; bytes: number } } | undefined;
 }
 
 /** Most entries one `list` answers. */
@@ -337,6 +339,7 @@ export class MaintenanceService {
       firmware: this.#d.firmware,
       provisioned: p !== undefined,
       volume: this.#d.volume,
+      card: this.#d.card?.() ?? null,
       unit: p?.unit ?? null,
       officer: recorder?.memory.officer ?? null,
       clock: { time: wall ?? null, set: wall !== undefined },

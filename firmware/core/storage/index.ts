@@ -4,3 +4,5 @@ export * from "./checkpoint";
 export * from "./ctz";
 export * from "./layout";
 export type { RecoveryOutcome } from "./recovery";
+export * from "./media-volume";
+export * from "./card-watch";

@@ -8,6 +8,7 @@
 import type { File } from "embedded:storage/files";
 import { EntryWriter, recordPieces, type EntryHeader, type EvidenceRecord, type SealResult, type Signer } from "../evidence/index";
 import { CtzBoundaries } from "./ctz";
+import type { WriteQueue } from "./media-volume";
 
 export interface FlushPolicy {
   /** Longest time written bytes stay uncommitted, ms. */
@@ -16,6 +17,14 @@ export interface FlushPolicy {
   blockSize: number;
   /** Commit where littlefs blocks end (default). Off only to measure what that saves. */
   alignToBlocks?: boolean;
+  /** The volume's write-behind queue, when its writes are done later (the card). */
+  queue?: WriteQueue;
+}
+
+/** A commit queued on a write-behind volume: once flush `ticket` is done, `offset` bytes are on the volume. */
+interface QueuedCommit {
+  ticket: number;
+  offset: number;
 }
 
 export class OpenEntry {
@@ -31,6 +40,11 @@ export class OpenEntry {
   /** Device time of the last commit: no uncommitted byte is older. */
   committedAt: number;
   syncs = 0;
+  /** On a write-behind volume: bytes known to be on the volume, the commits not yet done, and the bytes written since (kept in RAM, so a card pulled out loses none of them). */
+  #durable = 0;
+  readonly #queued: QueuedCommit[] = [];
+  readonly #retained: Uint8Array[] = [];
+  #retainedFrom = 0;
 
   constructor(file: File, path: string, header: EntryHeader, policy: FlushPolicy, now: number) {
     this.#file = file;
@@ -76,6 +90,8 @@ export class OpenEntry {
 
   commit(now: number): void {
     this.#file.flush();
+    const q = this.#policy.queue;
+    if (q) this.#queued.push({ ticket: q.flushesQueued, offset: this.size });
     this.committed = this.size;
     this.committedAt = now;
     this.syncs++;
@@ -95,9 +111,66 @@ export class OpenEntry {
     this.#file.close();
   }
 
+  /** Bytes on the volume for certain: the committed bytes on a synchronous volume, those of the last commit done on a queued one. */
+  get durable(): number {
+    const q = this.#policy.queue;
+    if (!q) return this.committed;
+    let n = 0;
+    while (n < this.#queued.length && this.#queued[n].ticket <= q.flushesDone) n++;
+    if (n > 0) {
+      this.#durable = this.#queued[n - 1].offset;
+      this.#queued.splice(0, n);
+      this.#dropRetained();
+    }
+    return this.#durable;
+  }
+
+  /** The flush that makes every byte written so far durable (0: nothing pending). */
+  get lastTicket(): number {
+    return this.#queued.length ? this.#queued[this.#queued.length - 1].ticket : 0;
+  }
+
+  /** Every byte from `durable` on, in order (the retained pieces, joined). */
+  notDurable(): Uint8Array {
+    const from = this.durable;
+    let n = 0;
+    for (const p of this.#retained) n += p.length;
+    const out = new Uint8Array(this.size - from);
+    let at = this.#retainedFrom - from;
+    for (const p of this.#retained) {
+      if (at + p.length > 0) out.set(at >= 0 ? p : p.subarray(-at), Math.max(0, at));
+      at += p.length;
+    }
+    if (this.#retainedFrom + n !== this.size) throw new Error("open entry: retained bytes do not reach the end");
+    return out;
+  }
+
+  /**
+   * The volume went away with the entry open: seals it in RAM alone (the seal is one of the
+   * bytes that never reached the volume). The file is not touched again.
+   */
+  sealDetached(signer: Signer, now: number): SealResult {
+    const seal = this.writer.seal(signer, this.timeOf(now));
+    this.#retain(seal.bytes);
+    this.size += seal.bytes.length;
+    return seal;
+  }
+
   #write(bytes: Uint8Array): void {
     this.#file.write(bytes, this.size);
+    if (this.#policy.queue) this.#retain(bytes);
     this.size += bytes.length;
+  }
+
+  #retain(bytes: Uint8Array): void {
+    this.#retained.push(bytes);
+  }
+
+  /** Forgets retained pieces that lie wholly before the durable offset. */
+  #dropRetained(): void {
+    let k = 0;
+    while (k < this.#retained.length && this.#retainedFrom + this.#retained[k].length <= this.#durable) this.#retainedFrom += this.#retained[k++].length;
+    if (k > 0) this.#retained.splice(0, k);
   }
 
   /**
