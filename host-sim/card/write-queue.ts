@@ -44,8 +44,10 @@ export class WriteQueue {
   #inFlight: InFlight[] = [];
   /** When the card's task is free for the next operation. */
   #freeAt = 0;
-  /** The error that stopped the queue (the card pulled out, power lost), rethrown to every caller. */
+  /** The error that stopped the queue (the card pulled out, power lost), rethrown to every caller... */
   failure: unknown;
+  /** ...and the virtual time the operation that met it started (the caller may notice later). */
+  failedAt: number | undefined;
 
   constructor(capacity: number, clock: QueueClock) {
     this.capacity = capacity;
@@ -77,7 +79,7 @@ export class WriteQueue {
       try {
         op.run();
       } catch (e) {
-        this.fail(e);
+        this.fail(e, start);
         return;
       }
       this.#freeAt = start + (this.#clock.busyMs() - before);
@@ -98,7 +100,8 @@ export class WriteQueue {
   }
 
   /** The card is gone: what was queued never reaches it. */
-  fail(e: unknown): void {
+  fail(e: unknown, at = this.#clock.now()): void {
+    if (this.failure === undefined) this.failedAt = at;
     this.failure ??= e;
     this.#ops.length = 0;
     this.#inFlight = [];

@@ -3,19 +3,53 @@
 import { bytesEqual, decodePayload, parseEntry, verifyChain, type EntryFile } from '../../firmware/core/evidence';
 import { StorageRig, type RigOptions } from '../../host-sim/storage/rig';
 import { PowerCut } from '../../host-sim/flash/nor';
-import { RecordingStream } from '../../host-sim/workload/recording';
+import { RecordingStream, VGA_PROFILE, type MediaProfile } from '../../host-sim/workload/recording';
 import { nodeChecker } from '../../tools/crypto/node-checker';
 
 export const SWEEP_RIG: RigOptions = { blockCount: 256, store: { maxEntryMs: 1500, flushMs: 1000, journalSealMs: 3000 } };
 const FLUSH_MS = 1000;
 
+/** What a sweep cuts: the operations it counts, how it arms the cut, and the unit it runs on. */
+export interface SweepTarget {
+  name: string;
+  options: RigOptions;
+  profile?: MediaProfile;
+  /** Operations of the counted device so far. */
+  ops(rig: StorageRig): number;
+  arm(rig: StorageRig, at: number, mode: { torn: boolean; reorder?: boolean }): void;
+  /** How far a power cut may reach back, ms: the flush window, and on the card the queue's lag behind it. */
+  windowMs: number;
+}
+
+export const NOR_TARGET: SweepTarget = {
+  name: 'internal flash',
+  options: SWEEP_RIG,
+  ops: (rig) => rig.nor.counters.opIndex,
+  arm: (rig, at, mode) => rig.armPowerCut({ atOp: at, torn: mode.torn, reorder: mode.reorder, seed: at + 1 }),
+  windowMs: FLUSH_MS,
+};
+
+/** VGA onto a 128 MiB card; counted: the card's write commands (the internal flash loses power with it). */
+export const CARD_WRITE_TARGET: SweepTarget = {
+  name: 'card',
+  // The card's own seed (its serial, its stalls) is fixed: the reference and each cut run see the same card.
+  options: { ...SWEEP_RIG, blockCount: 512, card: { sectors: (128 * 1024 * 1024) / 512, seed: 3 } },
+  profile: VGA_PROFILE,
+  ops: (rig) => rig.slot!.card!.writeIndex,
+  arm: (rig, at, mode) => rig.slot!.card!.armPowerCut({ atWrite: at, seed: at + 1, loseUnsynced: mode.reorder }),
+  windowMs: 3 * FLUSH_MS,
+};
+
+/** The same unit, counted on the internal flash's operations (checkpoints, journal entries, split tails). */
+export const CARD_NOR_TARGET: SweepTarget = { ...NOR_TARGET, name: 'card unit, internal flash', options: CARD_WRITE_TARGET.options, profile: VGA_PROFILE, windowMs: CARD_WRITE_TARGET.windowMs };
+
 /** The workload: provisioning records, a recording with a mark, an idle spell, an orderly shutdown. */
-export function workload(rig: StorageRig, onStep: () => void = () => {}): void {
+export function workload(rig: StorageRig, onStep: () => void = () => {}, profile?: MediaProfile): void {
   const step = (fn: () => void) => {
     fn();
     onStep();
   };
-  const stream = new RecordingStream(undefined, 7);
+  const stream = new RecordingStream(profile, 7);
   step(() => rig.store.journal('officer', { name: '李明', certificate: '53032419001', unit: 'luoping', assignedBy: 'tech-01' }));
   step(() => rig.store.beginRecording(1));
   step(() => rig.store.journal('record-start', { recording: 1, trigger: 'button', preEventMs: 0, profile: 'vga-5-16k' }));
@@ -32,24 +66,26 @@ export function workload(rig: StorageRig, onStep: () => void = () => {}): void {
 }
 
 export interface Reference {
+  target: SweepTarget;
   /** Prog/erase operations of the whole workload. */
   totalOps: number;
   /** Each sealed entry's bytes and the operation index by which it was surely in place. */
   sealed: { seq: number; bytes: Uint8Array; doneBy: number }[];
 }
 
-export function reference(): Reference {
-  const rig = new StorageRig(SWEEP_RIG);
-  const base = rig.nor.counters.opIndex;
+export function reference(target: SweepTarget = NOR_TARGET): Reference {
+  const rig = new StorageRig(target.options);
+  const base = target.ops(rig);
   const marks: { nextSeq: number; op: number }[] = [];
-  workload(rig, () => marks.push({ nextSeq: rig.store.head.nextSeq, op: rig.nor.counters.opIndex - base }));
-  const files = rig.entryFiles();
+  // An entry is surely in place once the checkpoint (not only the RAM head) is past it.
+  workload(rig, () => marks.push({ nextSeq: rig.store.durableHead.nextSeq, op: target.ops(rig) - base }), target.profile);
+  const files = rig.entryFiles(rig.slot?.card);
   const sealed = files.map((f) => {
     const seq = parseEntry(f.bytes).header.seq;
     const doneBy = marks.find((m) => m.nextSeq > seq)!.op;
     return { seq, bytes: f.bytes, doneBy };
   });
-  return { totalOps: rig.nor.counters.opIndex - base, sealed };
+  return { target, totalOps: target.ops(rig) - base, sealed };
 }
 
 export interface CutResult {
@@ -60,14 +96,16 @@ export interface CutResult {
 /** Cuts power at operation `at` (counted from the end of the first boot), powers on, checks, records on. */
 export function cutAndCheck(ref: Reference, at: number, mode: { torn: boolean; reorder?: boolean } = { torn: true }): CutResult {
   const failures: string[] = [];
-  const rig = new StorageRig({ ...SWEEP_RIG, seed: at + 1 });
-  rig.armPowerCut({ atOp: at, torn: mode.torn, reorder: mode.reorder, seed: at + 1 });
+  const target = ref.target;
+  const rig = new StorageRig({ ...target.options, seed: at + 1 });
+  target.arm(rig, at, mode);
   let cutMono = -1;
   try {
-    workload(rig);
+    workload(rig, undefined, target.profile);
   } catch (e) {
     if (!(e instanceof PowerCut) && !(e as { cause?: unknown }).cause) throw e;
-    cutMono = rig.clock.mono();
+    // The card's task meets the cut when its operation runs, which the firmware may notice later.
+    cutMono = rig.cardHost?.liveQueue.failedAt ?? rig.clock.mono();
   }
   if (cutMono < 0) return { failures: [`op ${at}: the workload finished without reaching the cut`], recoveredRecords: 0 };
 
@@ -77,7 +115,8 @@ export function cutAndCheck(ref: Reference, at: number, mode: { torn: boolean; r
   } catch (e) {
     return { failures: [`op ${at}: no boot after the cut: ${(e as Error).message}`], recoveredRecords: 0 };
   }
-  const files: EntryFile[] = rig.entryFiles();
+  const card = rig.slot?.card;
+  const files: EntryFile[] = rig.entryFiles(card);
   const bySeq = new Map(files.filter((f) => f.path.endsWith('.qce')).map((f) => [parseEntry(f.bytes).header.seq, f.bytes]));
   const r = verifyChain(files, { checker: nodeChecker, deviceKey: rig.signer.publicKey });
   if (!r.ok) failures.push(`op ${at}: not intact after recovery: ${JSON.stringify(r.problems)}`);
@@ -96,7 +135,7 @@ export function cutAndCheck(ref: Reference, at: number, mode: { torn: boolean; r
     recoveredRecords += rec.records;
     if (!full) continue;
     const whole = parseEntry(full.bytes);
-    const due = whole.records.filter((x) => whole.header.monoStart + x.t <= cutMono - FLUSH_MS).length;
+    const due = whole.records.filter((x) => whole.header.monoStart + x.t <= cutMono - target.windowMs).length;
     if (kept.records.length < due) failures.push(`op ${at}: entry ${rec.seq} kept ${kept.records.length} records, ${due} were older than the flush window`);
     for (let i = 0; i < kept.records.length && i < whole.records.length; i++) {
       if (!bytesEqual(kept.records[i].payload, whole.records[i].payload)) {
@@ -108,13 +147,13 @@ export function cutAndCheck(ref: Reference, at: number, mode: { torn: boolean; r
 
   // Recording continues on the same chain with no gap.
   store.beginRecording(2);
-  new RecordingStream(undefined, 9).run(store, rig.clock, 2000);
+  new RecordingStream(target.profile, 9).run(store, rig.clock, 2000);
   store.endRecording();
   store.shutdown();
-  const after = verifyChain(rig.entryFiles(), { checker: nodeChecker, deviceKey: rig.signer.publicKey });
+  const after = verifyChain(rig.entryFiles(card), { checker: nodeChecker, deviceKey: rig.signer.publicKey });
   if (!after.ok) failures.push(`op ${at}: chain broken after recording on: ${JSON.stringify(after.problems)}`);
   // The boot after the cut is journaled as a power loss.
-  const boots = rig.entryFiles().flatMap((f) => {
+  const boots = rig.entryFiles(card).filter((f) => f.path.endsWith('.qce')).flatMap((f) => {
     const e = parseEntry(f.bytes);
     return e.records.filter((x) => x.code === 0x0201).map((x) => decodePayload(x.code, x.t, x.payload));
   });

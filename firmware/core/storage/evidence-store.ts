@@ -884,7 +884,11 @@ export class EvidenceStore {
     const outcome = recoverOpenEntry(root, path, { deviceId: this.#o.deviceId, seq, prevLink: this.#cp.link }, this.#o.signer);
     switch (outcome.action) {
       case "empty":
-        break; // no evidence in it; the next entry reuses the name and the sequence number
+        // No evidence in it. On the internal volume the next entry reuses the name and the
+        // sequence number; on the card the next entry may be a journal entry on the internal
+        // volume, so the empty file goes out of the card's open/ (kept, as everything is).
+        if (volume === "card") this.#setAside(root, path, seq, "empty: nothing of it reached the card");
+        break;
       case "foreign":
       case "unsealed":
         this.#setAside(root, path, seq, outcome.action === "foreign" ? outcome.reason : "unreadable");
