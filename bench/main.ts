@@ -15,6 +15,7 @@ import { formatValue, meetsAim, type Figure } from './figure';
 import { hostIngest } from './ingest';
 import { renderReport } from './report';
 import { bootScaling, steadyRecording } from './storage';
+import { cardBootScaling, cardRecording } from './card';
 import { xsFrameCost, xsHeap } from './xs';
 import { offloadThroughput } from './offload';
 
@@ -75,6 +76,8 @@ async function main(): Promise<void> {
   const storage = [...steadyRecording(), ...bootScaling()];
   const busyName = storage.find((f) => f.figure.startsWith('flash busy time per second'))!;
   busyName.against = 'the recorded time (1.0 = flash never idle)';
+  step('card');
+  const card = [...cardRecording(), ...cardBootScaling()];
   step('host ingest');
   const ingest = hostIngest();
   step('XS compute per frame');
@@ -91,7 +94,7 @@ async function main(): Promise<void> {
   for (const f of ingest) if (f.unit === 'ratio') f.against = 'node:crypto SHA-256 on the same payload bytes, same run';
   for (const f of xsFrames.figures) f.against = 'the same store, 10 KB frames, same meter';
   for (const f of heap.figures) f.against = 'the same worker after 5 min';
-  const figures = [...storage, ...xsFrames.figures, ...heap.figures, ...ingest, ...verify, ...offload];
+  const figures = [...storage, ...card, ...xsFrames.figures, ...heap.figures, ...ingest, ...verify, ...offload];
   const seconds = (Date.now() - t0) / 1000;
 
   if (process.argv.includes('--json')) {

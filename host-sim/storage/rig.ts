@@ -77,8 +77,14 @@ export class StorageRig {
     return card;
   }
 
+  /** The card module comes up (mounting the card in the slot), unless it already has since power-on. */
+  startCard(): CardHost | undefined {
+    if (this.slot && !this.cardHost) this.cardHost = new CardHost({ slot: slotPort(this.slot), now: () => this.clock.mono(), queueBytes: this.options.card?.queueBytes ?? CARD_QUEUE_BYTES });
+    return this.cardHost;
+  }
+
   openStore(): EvidenceStore {
-    if (this.slot) this.cardHost = new CardHost({ slot: slotPort(this.slot), now: () => this.clock.mono(), queueBytes: this.options.card?.queueBytes ?? CARD_QUEUE_BYTES });
+    this.startCard();
     this.store = EvidenceStore.open({
       media: this.cardHost && mediaVolumeOf(this.cardHost),
       root: new LfsDirectory(this.lfs),
@@ -106,6 +112,7 @@ export class StorageRig {
   /** Power is back; nothing has run yet. */
   restorePower(offMs = 5000): void {
     this.cardHost?.powerOff();
+    this.cardHost = undefined;
     this.slot?.card?.reboot();
     this.nor.disarmPowerCut();
     this.nor.reboot();

@@ -6,17 +6,17 @@ import { EXIT_OK, UsageError } from '../errors';
 import { openImage } from '../image';
 import type { Io } from '../io';
 
-export const lsUsage = 'quancheng ls IMAGE [--json]';
+export const lsUsage = 'quancheng ls IMAGE [--json]   (IMAGE: the storage partition or a card image)';
 export const extractUsage = 'quancheng extract IMAGE DIR';
 
 export function runLs(argv: readonly string[], io: Io): number {
   const args = parseArgs('ls', argv, { switches: ['json'], positionals: ['IMAGE'] });
-  const { entries, blocks } = openImage(args.positionals[0], 'ls');
-  if (args.switches.has('json')) io.out(JSON.stringify({ blocks, blockSize: 4096, entries }, null, 2) + '\n');
+  const { entries, blocks, blockSize, kind } = openImage(args.positionals[0], 'ls');
+  if (args.switches.has('json')) io.out(JSON.stringify({ kind, blocks, blockSize, entries }, null, 2) + '\n');
   else {
     for (const e of entries) io.out(e.type === 'dir' ? `${e.path}/\n` : `${String(e.size).padStart(10)}  ${e.path}\n`);
     const files = entries.filter((e) => e.type === 'file');
-    io.out(`${files.length} files, ${files.reduce((n, e) => n + e.size, 0)} bytes, volume of ${blocks} × 4096-byte blocks\n`);
+    io.out(`${files.length} files, ${files.reduce((n, e) => n + e.size, 0)} bytes, ${kind === 'card' ? 'card ' : ''}volume of ${blocks} × ${blockSize}-byte blocks\n`);
   }
   return EXIT_OK;
 }
