@@ -47,6 +47,8 @@ const SDK_PROVIDES: Record<string, { manifest: string; preloaded: boolean }> = {
   'embedded:io/image/in/camera': { manifest: '$(MODDABLE)/modules/io/imagein/camera/manifest.json', preloaded: true },
   // The project's own files module (native/files/): the SDK's formats a volume it cannot mount.
   'embedded:storage/files': { manifest: './native/files/manifest.json', preloaded: false },
+  // The project's card module (native/card/): the SDK has no SD card support.
+  'embedded:storage/card': { manifest: './native/card/manifest.json', preloaded: false },
   crypt: { manifest: '$(MODULES)/crypt/digest/manifest.json', preloaded: true },
   // manifest_base.json includes $(BUILD)/devices/esp32/manifest.json, which provides and preloads both.
   timer: { manifest: '$(MODDABLE)/examples/manifest_base.json', preloaded: true },
