@@ -64,7 +64,8 @@ export class CardHost implements Card {
     this.#queue.pump();
     const mounted = this.#info.state === 'mounted' || this.#info.state === 'formatted';
     if (mounted && (this.#queue.failure !== undefined || !slot.present())) {
-      this.#fault = (this.#queue.failure as Error | undefined)?.message ?? 'the card was pulled out';
+      // Pulled out, or failing in place: the module tells them apart by whether the slot's card-detect still sees a card.
+      this.#fault = !slot.present() ? 'the card was pulled out' : `the card stopped answering: ${(this.#queue.failure as Error | undefined)?.message ?? 'no reply'}`;
       if (this.#queue.failure === undefined) this.#queue.fail(new Error(this.#fault));
       this.#root = undefined;
       this.#info = { ...this.#info, state: 'removed' };

@@ -6,7 +6,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clip } from '../../hal/media/clip';
 import { BOARD } from '../../hal/board';
-import { MEDIA_PROFILE, startDevice, type RunningDevice } from '../../firmware/main';
+import { mediaProfileFor, startDevice, type RunningDevice } from '../../firmware/main';
+import { CardHost } from '../card/card-host';
+import { CardSlot } from '../card/card-slot';
+import { slotPort } from '../card/card-volume';
+import { SdCard } from '../card/sd-card';
 import { useBoard } from '../board/current';
 import { SimBoard } from '../board/sim-board';
 import { useVolume } from '../files/module';
@@ -60,7 +64,12 @@ export interface SimDeviceOptions {
    * signatures. Default: firmware/main.ts with the simulator's software key (both engines).
    */
   entry?: 'main' | 'device-main';
+  /** A microSD card in the slot at power-on, of this many 512-byte sectors. */
+  cardSectors?: number;
 }
+
+/** The write-behind queue the device build gives the card (manifest defines.card): 512 KiB of PSRAM. */
+export const SIM_CARD_QUEUE_BYTES = 512 * 1024;
 
 const LUOPING = { latitude: 24.8843, longitude: 104.311 };
 
@@ -112,6 +121,11 @@ export class SimDevice {
   readonly secureElement: Atecc608;
   readonly clips = loadClips();
   lfs: Littlefs | undefined;
+  /** The microSD slot (empty when the unit has no card), and the card module while powered. */
+  readonly slot = new CardSlot();
+  cardHost: CardHost | undefined;
+  /** The card last pulled out, to put back. */
+  pulledCard: SdCard | undefined;
   firmware: RunningDevice | undefined;
   powerCuts = 0;
   /** Called when the firmware renames a file (a sealed entry moving into place). */
@@ -139,6 +153,7 @@ export class SimDevice {
       trackStart: options.start,
       faults: { seed: options.seed, coldStart: 20_000, ...options.gnss },
     });
+    if (options.cardSectors !== undefined) this.slot.insert(new SdCard({ sectors: options.cardSectors, seed: options.seed }));
     this.board = this.wire();
     if (options.cutAtOp !== undefined) this.nor.armPowerCut({ atOp: options.cutAtOp, torn: true, seed: options.seed });
   }
@@ -146,9 +161,11 @@ export class SimDevice {
   /** Every part on its bus or pin, as hal/board.ts wires them (both engines use this). */
   wire(): SimBoard {
     const board = new SimBoard(this.scheduler);
-    // The sensor runs at the rate the firmware keeps (see SimBoard.cameraFrameInterval).
-    board.cameraFrameInterval = 1000 / MEDIA_PROFILE.fps;
-    board.cameraJpegQuality = MEDIA_PROFILE.jpegQuality;
+    // The sensor runs at the rate the firmware keeps (see SimBoard.cameraFrameInterval): the
+    // firmware chooses the profile at power-on by whether a card is there.
+    const profile = mediaProfileFor(this.cardHost);
+    board.cameraFrameInterval = 1000 / profile.fps;
+    board.cameraJpegQuality = profile.jpegQuality;
     board.attachI2c(BOARD.i2c.port, BOARD.rtc.address, this.rtc);
     board.attachDigital(BOARD.buttons.record, this.buttons.record);
     board.attachDigital(BOARD.buttons.mark, this.buttons.mark);
@@ -172,6 +189,7 @@ export class SimDevice {
    * engines start here.
    */
   powerUp(): Littlefs {
+    if (this.slot.present || this.options.cardSectors !== undefined) this.cardHost = new CardHost({ slot: slotPort(this.slot), now: () => this.scheduler.now(), queueBytes: SIM_CARD_QUEUE_BYTES });
     this.board = this.wire();
     this.battery.drawMa = DRAW_ON_MA;
     const lfs = new Littlefs(storageLfsConfig(this.options.blockCount), this.nor);
@@ -209,8 +227,22 @@ export class SimDevice {
       blockCount: this.options.blockCount,
       preEventMs: this.options.preEventMs,
       build: 'host-sim',
+      card: this.cardHost,
     });
     return this.firmware;
+  }
+
+  /** The card is pulled out of the slot (what the firmware notices at its next poll). */
+  pullCard(): void {
+    if (this.slot.present) this.pulledCard = this.slot.pull();
+  }
+
+  /** A card goes into the slot: the one pulled out, or a blank one. */
+  insertCard(which: 'same' | 'blank'): void {
+    if (this.slot.present) return;
+    const card = which === 'same' && this.pulledCard ? this.pulledCard : new SdCard({ sectors: this.options.cardSectors ?? (1024 * 1024 * 1024) / 512, seed: this.options.seed + this.slot.insertions + 1 });
+    this.pulledCard = undefined;
+    this.slot.insert(card);
   }
 
   /** Power is gone: RAM and timers are lost; flash and the RTC's backup keep theirs. */
@@ -223,6 +255,8 @@ export class SimDevice {
     this.secureElement.powerCycle();
     this.firmware = undefined;
     this.lfs = undefined;
+    this.cardHost?.powerOff();
+    this.cardHost = undefined;
     useVolume(undefined);
     this.nor.disarmPowerCut();
     this.nor.reboot();

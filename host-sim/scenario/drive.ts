@@ -60,6 +60,7 @@ export function scenarioDeviceOptions(s: Scenario, options: { seed: number; cutA
     seed: options.seed,
     rtcLost: s.device.rtcLost,
     cutAtOp: options.cutAtOp,
+    cardSectors: s.device.card ? s.device.card.sizeMiB * 2048 : undefined,
   };
 }
 
@@ -190,6 +191,12 @@ function apply(dev: ScenarioDevice, e: ScenarioEvent, runUntil: (t: number) => v
       return;
     case 'switch-on':
       if (!dev.running) dev.powerOn();
+      return;
+    case 'card-pull':
+      sim.pullCard();
+      return;
+    case 'card-insert':
+      sim.insertCard(e.card);
       return;
   }
 }

@@ -85,6 +85,12 @@ function event(raw: Json, where: string): ScenarioEvent {
     case 'delete':
       only(o, where, ['at', 'do', 'target']);
       return { at, do: 'delete', target: str(o.target, `${where}.target`) };
+    case 'card-pull':
+      only(o, where, ['at', 'do']);
+      return { at, do: 'card-pull' };
+    case 'card-insert':
+      only(o, where, ['at', 'do', 'card']);
+      return { at, do: 'card-insert', card: o.card === undefined ? 'same' : oneOf(o.card, `${where}.card`, ['same', 'blank'] as const) };
     case 'switch-off':
     case 'switch-on':
     case 'end':
@@ -100,7 +106,13 @@ export function parseScenario(raw: unknown, source = 'scenario'): Scenario {
   const o = obj(raw as Json, source);
   only(o, source, ['name', 'description', 'device', 'officer', 'timeline']);
   const d = obj(o.device, `${source}.device`);
-  only(d, `${source}.device`, ['deviceId', 'blockCount', 'preEventSeconds', 'start', 'rtcLost', 'track', 'gnss']);
+  only(d, `${source}.device`, ['deviceId', 'blockCount', 'preEventSeconds', 'start', 'rtcLost', 'track', 'gnss', 'card']);
+  let card: Scenario['device']['card'] = null;
+  if (d.card !== undefined && d.card !== null) {
+    const c = obj(d.card, `${source}.device.card`);
+    only(c, `${source}.device.card`, ['sizeMiB']);
+    card = { sizeMiB: Math.round(num(c.sizeMiB, `${source}.device.card.sizeMiB`, 64, 32 * 1024)) };
+  }
   const g = d.gnss === undefined ? {} : obj(d.gnss, `${source}.device.gnss`);
   only(g, `${source}.device.gnss`, ['positionNoise', 'garbage', 'checksumErrors']);
   const gnss = {
@@ -142,6 +154,7 @@ export function parseScenario(raw: unknown, source = 'scenario'): Scenario {
       rtcLost: d.rtcLost === undefined ? false : bool(d.rtcLost, `${source}.device.rtcLost`),
       track,
       gnss,
+      card,
     },
     officer,
     timeline,

@@ -1,8 +1,9 @@
 // Runs a scenario on the simulated device and reports what the flash holds.
-import { parseEntry, toHex, verifyChain, type VerifyReport } from '../../firmware/core/evidence';
+import { joinSplitEntries, parseEntry, toHex, verifyChain, type EntryFile, type VerifyReport } from '../../firmware/core/evidence';
 import { nodeChecker } from '../../tools/crypto/node-checker';
 import { SimDevice } from '../device/sim-device';
 import { readVolumeFiles } from '../flash/volume-files';
+import { cardEntryFiles, isEvidencePath } from '../card/card-files';
 import type { Scenario } from './types';
 import { driveScenario, NodeScenarioDevice, scenarioDeviceOptions } from './drive';
 import type { Provisioning } from '../../firmware/core/maintenance/provisioning';
@@ -45,7 +46,9 @@ export function runScenario(s: Scenario, options: SimOptions): SimResult {
 
 /** What a finished run left on the flash, verified: shared by the Node and the XS engine. */
 export function reportRun(s: Scenario, options: SimOptions, dev: SimDevice, sealedAt: ReadonlyMap<string, number>, engine: 'node' | 'xs'): { image: Uint8Array; verify: VerifyReport; report: SimReport } {
-  const files = readVolumeFiles(dev.lfs!, (p) => p.startsWith('ev/') || p.startsWith('open/'));
+  // The unit's card (in the slot, or pulled out and not put back) holds its media entries.
+  const card = dev.slot.card ?? dev.pulledCard;
+  const files = joinSplitEntries([...readVolumeFiles(dev.lfs!, isEvidencePath), ...(card ? cardEntryFiles(card) : [])]).files as EntryFile[];
   const verify = verifyChain(files, { checker: nodeChecker, deviceKey: dev.signer.publicKey });
   const entries = files
     .filter((f) => f.path.endsWith('.qce'))

@@ -13,6 +13,9 @@ export type ScenarioEvent =
   | { at: number; do: 'continuous'; on: boolean }
   | { at: number; do: 'delete'; target: string }
   | { at: number; do: 'switch-off' | 'switch-on' }
+  /** The card pulled out of the slot; put back in (the same card, or a blank one). */
+  | { at: number; do: 'card-pull' }
+  | { at: number; do: 'card-insert'; card: 'same' | 'blank' }
   | { at: number; do: 'end' };
 
 export interface Scenario {
@@ -31,6 +34,8 @@ export interface Scenario {
     track: { at: number; latitude: number; longitude: number }[];
     /** The GNSS line's faults: σ of position noise (m), and per-sentence chances of garbage bytes and checksum errors. */
     gnss: { positionNoise: number; garbage: number; checksumErrors: number };
+    /** A microSD card in the slot at power-on (media entries go there, at vga-10-16k): its size in MiB. */
+    card: { sizeMiB: number } | null;
   };
   officer: { name: string; certificate: string; unit: string } | null;
   timeline: ScenarioEvent[];

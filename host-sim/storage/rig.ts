@@ -11,9 +11,9 @@ import { SoftSigner } from '../keys/soft-signer';
 import { VirtualClock } from '../time/virtual-clock';
 import { mediaVolumeOf } from '../../firmware/core/storage/card-watch';
 import { CardHost } from '../card/card-host';
-import { CardReaderDevice, CardSlot } from '../card/card-slot';
+import { CardSlot } from '../card/card-slot';
 import { slotPort } from '../card/card-volume';
-import { cardLfsConfig } from '../card/card-lfs';
+import { cardEntryFiles, isEvidencePath } from '../card/card-files';
 import { joinSplitEntries } from '../../firmware/core/evidence';
 import { SdCard, type SdCardOptions } from '../card/sd-card';
 
@@ -124,15 +124,4 @@ export class StorageRig {
     const internal = readVolumeFiles(this.lfs, isEvidencePath);
     return joinSplitEntries([...internal, ...(card ? cardEntryFiles(card) : [])]).files as EntryFile[];
   }
-}
-
-const isEvidencePath = (p: string) => p.startsWith('ev/') || p.startsWith('open/');
-
-/** The evidence files on a card, read through a fresh mount of what is on its sectors (not through the unit's queue). */
-export function cardEntryFiles(card: SdCard): EntryFile[] {
-  const config = cardLfsConfig(card.capacityBytes);
-  const lfs = new Littlefs(config, new CardReaderDevice(card, config.blockSize));
-  lfs.mount();
-  lfs.fsMkconsistent();
-  return readVolumeFiles(lfs, isEvidencePath);
 }

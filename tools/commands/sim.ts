@@ -40,11 +40,15 @@ export function runSim(argv: readonly string[], io: Io): number | Promise<number
   const provisionFile = args.values.get('provision');
   const serve = args.values.get('serve');
   if (serve !== undefined && engine !== 'node') throw new UsageError('sim: --serve runs the Node engine (the XS harness drives the firmware synchronously)');
+  if (scenario.device.card && engine === 'xs') throw new UsageError(`sim: scenario ${scenario.name} has a card, and the XS harness has no bridge for embedded:storage/card yet (use --engine node)`);
   const options = { seed, cutAtOp: cut === undefined ? undefined : integer(cut, 'cut-at', 0), provisioning: provisionFile === undefined ? undefined : loadProvisionFile(provisionFile, 'sim') };
   // The same firmware, on Node or in the real XS engine, on the same simulated hardware.
   const result = engine === 'xs' ? runScenarioXs(scenario, options) : runScenario(scenario, options);
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'flash.img'), result.image);
+  // The card as a raw, sparse image (what `dd` of the card in a reader gives), beside the flash.
+  const card = (result.device as SimDevice).slot?.card ?? (result.device as SimDevice).pulledCard;
+  if (card) card.save(join(out, 'card.img'));
   writeFileSync(join(out, 'report.json'), JSON.stringify(result.report, null, 2) + '\n');
   if (args.switches.has('json')) {
     io.out(JSON.stringify(result.report, null, 2) + '\n');
@@ -54,6 +58,7 @@ export function runSim(argv: readonly string[], io: Io): number | Promise<number
   io.out(`scenario ${r.scenario} (seed ${r.seed}, ${r.engine}): ${(r.virtualMs / 60000).toFixed(1)} min simulated, ${r.entries.length} entries, ${r.powerCuts} power cut(s)\n`);
   if ('xs' in r) io.out(`xs: compute meter ${r.xs.compute} (${r.xs.commands} commands into XS, ${r.xs.calls} calls out, ${r.xs.boots} boot(s))\n`);
   io.out(`flash: ${r.flash.programs} programs, ${r.flash.erases} erases, ${(r.deviceTimeMs / 1000).toFixed(1)} s modeled busy time; image ${join(out, 'flash.img')}\n`);
+  if (card) io.out(`card: ${card.counters.writes} writes, ${(card.counters.busyMs / 1000).toFixed(1)} s modeled busy time, ${card.counters.stalls} stalls; image ${join(out, 'card.img')} (sparse)\n`);
   // The verdict; `quancheng verify IMAGE` gives the full compliance view.
   io.out(formatReport(result.verify).split('\n')[0] + '\n');
   return serve === undefined ? EXIT_OK : serveUntilStopped(result.device as SimDevice, serve, join(out, 'flash.img'), io);

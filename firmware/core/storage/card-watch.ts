@@ -25,7 +25,8 @@ export function mediaVolumeOf(card: Card): MediaVolume | undefined {
       return card.queue.flushesDone;
     },
   };
-  return { root, serial: info.serial, capacityBytes: info.capacityBytes, blockSize: info.blockSize, blockCount: info.blockCount, blocksUsedAtMount: info.blocksUsedAtMount, queue };
+  const fault = () => (card.poll().state === "removed" ? card.fault ?? "the card stopped answering" : undefined);
+  return { root, serial: info.serial, capacityBytes: info.capacityBytes, blockSize: info.blockSize, blockCount: info.blockCount, blocksUsedAtMount: info.blocksUsedAtMount, queue, fault };
 }
 
 export interface CardWatchOptions {
@@ -51,15 +52,21 @@ export class CardWatch {
     const info = options.card.info;
     this.#generation = offered ? info.generation : -1;
     this.#state = offered ? info.state : "absent";
+    this.#attached = options.store()?.card !== undefined;
   }
+
+  /** The store was writing to the card at the last tick. */
+  #attached: boolean;
 
   tick(): void {
     const info = this.#o.card.poll();
     const store = this.#o.store();
     if (!store) return;
-    if (info.state === "removed" && store.card) {
+    if (info.state === "removed" && store.card) store.detachMedia(this.#o.card.fault ?? "the card stopped answering");
+    // The store may also have let the card go itself, the moment a write to it failed.
+    if (this.#attached && !store.card) {
+      this.#attached = false;
       const fault = this.#o.card.fault ?? "the card stopped answering";
-      store.detachMedia(fault);
       this.#changed(info, `removed: ${fault}`);
       this.#o.onRemoved(fault);
       return;
@@ -73,6 +80,7 @@ export class CardWatch {
         const volume = mediaVolumeOf(this.#o.card);
         if (!volume || store.card) return;
         const admission = store.attachMedia(volume);
+        this.#attached = admission.accepted;
         this.#changed(info, admission.accepted ? info.state : `refused: ${admission.reason}`);
         return;
       }

@@ -291,6 +291,7 @@ export class EvidenceStore {
     const entry = this.#open ?? this.#begin(EntryKind.Journal, 0);
     const now = this.#o.clock.mono();
     entry.append({ type, t: entry.timeOf(now), data } as EvidenceRecord, now);
+    this.#checkCard();
   }
 
   /**
@@ -325,12 +326,13 @@ export class EvidenceStore {
       throw new StorageFullError(`storage full: ${space.freeBytes} bytes free, record needs ${size}`);
     }
     // The card's queue is full (a write stall outlasting it): the record is lost, counted and journaled once there is room again.
-    if (this.#openVolume === "card" && !this.#hasRoom(size + (this.#lost ? JOURNAL_SLACK : 0))) {
+    if (this.#openVolume === "card" && !this.#hasRoom(size + JOURNAL_SLACK * (this.#lost ? 2 : 1))) {
       this.#countLost(type, size, capturedAt ?? now, "queue-full");
       return false;
     }
     if (this.#lost) this.#journalLost();
     entry.append({ type, t: entry.timeOf(capturedAt ?? now), data } as EvidenceRecord, now);
+    this.#checkCard();
     this.#noteSpace(this.space());
     return true;
   }
@@ -344,6 +346,7 @@ export class EvidenceStore {
   /** Called periodically: commits within the flush window, seals a journal entry that has aged, lets card entries whose bytes are on the card join the chain. */
   tick(): void {
     this.#settle();
+    this.#checkCard();
     const e = this.#open;
     if (!e) return;
     const now = this.#o.clock.mono();
@@ -397,12 +400,12 @@ export class EvidenceStore {
    * the chain goes on with nothing lost. A recording in progress continues on the internal
    * volume (the caller interrupts it, art. 13).
    */
-  detachMedia(fault: string): void {
+  detachMedia(fault: string, continueRecording = 0): void {
     const card = this.#media;
     if (!card) return;
     this.#closeReader();
     const now = this.#o.clock.mono();
-    const recording = this.#openVolume === "card" && this.#openKind === EntryKind.Media ? this.#openRecording : 0;
+    const recording = this.#open && this.#openVolume === "card" && this.#openKind === EntryKind.Media ? this.#openRecording : continueRecording;
     const splits: PendingEntry[] = [...this.#pending];
     this.#pending = [];
     if (this.#open && this.#openVolume === "card") {
@@ -486,10 +489,35 @@ export class EvidenceStore {
   /** Card entries whose last flush is done join the chain, in order. */
   #settle(): void {
     const q = this.#media?.queue;
-    while (q && this.#pending.length && this.#pending[0].entry.lastTicket <= q.flushesDone) {
+    while (q && this.#pending.length && this.#pending[0].entry.lastTicket <= q.flushesDone && this.#pending[0].entry.failure === undefined) {
       const p = this.#pending.shift()!;
-      this.#place(p.seq, p.entry.path, p.link, p.entry.size, "card");
+      this.#advance(p.seq, p.link, p.entry.size, "card");
+      try {
+        this.#moveIntoPlace(this.#media!.root, p.seq, p.entry.path);
+      } catch {
+        // The card went between the checkpoint and the move: the entry stays in the card's
+        // open/, sealed, and is moved into place when the card comes back (#restoreCard).
+        this.#detachIfGone();
+        return;
+      }
     }
+  }
+
+  /**
+   * After an operation that wrote to the card: if the card has stopped taking bytes (an
+   * entry's write failed, or the module says so), the store lets it go (detachMedia).
+   */
+  #checkCard(): void {
+    if (!this.#media) return;
+    const failed = (this.#open && this.#openVolume === "card" && this.#open.failure !== undefined) || this.#pending.some((p) => p.entry.failure !== undefined);
+    if (failed) this.#detachIfGone(true);
+  }
+
+  #detachIfGone(failed = false): void {
+    const card = this.#media;
+    if (!card) return;
+    const fault = card.fault();
+    if (fault !== undefined || failed) this.detachMedia(fault ?? "the card stopped taking writes");
   }
 
   /** Waits until everything queued for the card is on it (a status call waits for the queue), then settles. */
@@ -728,8 +756,16 @@ export class EvidenceStore {
     const wall = nowWall === undefined ? undefined : nowWall - (now - mono);
     const path = openEntryPath(seq);
     if (volume === "card") this.#makeRoom(JOURNAL_SLACK);
-    const root = this.#rootOf(volume);
-    const file = root.openFile({ path, mode: "w" });
+    let root = this.#rootOf(volume);
+    let file: File;
+    try {
+      file = root.openFile({ path, mode: "w" });
+    } catch (e) {
+      if (volume !== "card") throw e;
+      // The card has gone: let it go; the entry opens on the internal volume instead.
+      this.detachMedia(this.#media!.fault() ?? "the card stopped taking writes", recording);
+      return this.#open!;
+    }
     const header = {
       kind,
       flags: wall === undefined ? HEADER_FLAG_CLOCK_UNSET : 0,

@@ -27,6 +27,8 @@ export interface MediaVolume {
   /** Blocks in use when the volume was mounted: what the store's own count starts from. */
   blocksUsedAtMount: number;
   queue: WriteQueue;
+  /** Why the volume has stopped answering (the card pulled out or failed), else undefined. */
+  fault(): string | undefined;
 }
 
 /** The card's own record of whose chain it carries: written when the unit first takes a card. */

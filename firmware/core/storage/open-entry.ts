@@ -45,6 +45,8 @@ export class OpenEntry {
   readonly #queued: QueuedCommit[] = [];
   readonly #retained: Uint8Array[] = [];
   #retainedFrom = 0;
+  /** Why the write-behind volume stopped taking this entry's bytes (undefined: it takes them). */
+  failure: unknown;
 
   constructor(file: File, path: string, header: EntryHeader, policy: FlushPolicy, now: number) {
     this.#file = file;
@@ -89,7 +91,7 @@ export class OpenEntry {
   }
 
   commit(now: number): void {
-    this.#file.flush();
+    this.#io(() => this.#file.flush());
     const q = this.#policy.queue;
     if (q) this.#queued.push({ ticket: q.flushesQueued, offset: this.size });
     this.committed = this.size;
@@ -102,7 +104,7 @@ export class OpenEntry {
     const seal = this.writer.seal(signer, this.timeOf(now), flags);
     this.#write(seal.bytes);
     this.commit(now);
-    this.#file.close();
+    this.#io(() => this.#file.close());
     return seal;
   }
 
@@ -157,9 +159,28 @@ export class OpenEntry {
   }
 
   #write(bytes: Uint8Array): void {
-    this.#file.write(bytes, this.size);
+    const at = this.size;
     if (this.#policy.queue) this.#retain(bytes);
     this.size += bytes.length;
+    this.#io(() => this.#file.write(bytes, at));
+  }
+
+  /**
+   * A file operation. On a write-behind volume (the card) a failure is kept, not thrown: the
+   * card has gone, and the bytes go on being retained in RAM so that the store can seal the
+   * entry whole and write its tail elsewhere (EvidenceStore.detachMedia). Elsewhere it throws.
+   */
+  #io(op: () => unknown): void {
+    if (!this.#policy.queue) {
+      op();
+      return;
+    }
+    if (this.failure !== undefined) return;
+    try {
+      op();
+    } catch (e) {
+      this.failure = e;
+    }
   }
 
   #retain(bytes: Uint8Array): void {
