@@ -189,7 +189,8 @@ export class SimDevice {
    * engines start here.
    */
   powerUp(): Littlefs {
-    if (this.slot.present || this.options.cardSectors !== undefined) this.cardHost = new CardHost({ slot: slotPort(this.slot), now: () => this.scheduler.now(), queueBytes: SIM_CARD_QUEUE_BYTES });
+    // Every simulated unit has the Sense board's slot; it may be empty.
+    this.cardHost = new CardHost({ slot: slotPort(this.slot), now: () => this.scheduler.now(), queueBytes: SIM_CARD_QUEUE_BYTES });
     this.board = this.wire();
     this.battery.drawMa = DRAW_ON_MA;
     const lfs = new Littlefs(storageLfsConfig(this.options.blockCount), this.nor);
