@@ -19,7 +19,7 @@ import { MaintenanceLink } from '../models/maintenance-link';
 import { Atecc608, attachAtecc608 } from '../models/atecc608';
 import deviceMain from '../../firmware/device-main';
 import { configureBuild } from './mc-config';
-import { nodeChecker } from '../../tools/crypto/node-checker';
+import { nodeChecker } from '../crypt/node-checker';
 import { CONFIG_DIR, encodeProvisioning, PROVISIONING_PATH, UNPROVISIONED, type Provisioning } from '../../firmware/core/maintenance/provisioning';
 import { NorFlash } from '../flash/nor';
 import { BLOCK_SIZE, isBlank, storageLfsConfig } from '../flash/storage-volume';

@@ -1,7 +1,7 @@
 // The technician's cable to a simulated device, in-process: bytes go through the device's
 // maintenance link model, and waiting for an answer runs the device's virtual time, so a
 // tool's conversation takes the time it would on the wire.
-import type { Transport } from '../../tools/maintenance/transport';
+import type { Transport } from './transport';
 import type { SimDevice } from './sim-device';
 
 export class SimTransport implements Transport {

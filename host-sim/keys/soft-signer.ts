@@ -1,7 +1,7 @@
 // The simulated device key: P-256 ECDSA in software, deterministic (RFC 6979) so the same
 // scenario and seed give byte-identical flash images. node:crypto's ECDSA draws a random
 // nonce on every call, which would make every simulated image unique; it is used for
-// checking signatures (tools/crypto), where that does not matter.
+// checking signatures (host-sim/crypt/node-checker.ts), where that does not matter.
 import { p256 } from '@noble/curves/p256';
 import { sha256 } from '../../firmware/core/evidence/hash';
 import { keyIdOf, type Signer } from '../../firmware/core/evidence/signer';

@@ -1,6 +1,6 @@
 // Runs a scenario on the simulated device and reports what the flash holds.
 import { joinSplitEntries, parseEntry, toHex, verifyChain, type EntryFile, type VerifyReport } from '../../firmware/core/evidence';
-import { nodeChecker } from '../../tools/crypto/node-checker';
+import { nodeChecker } from '../crypt/node-checker';
 import { SimDevice } from '../device/sim-device';
 import { readVolumeFiles } from '../flash/volume-files';
 import { cardEntryFiles, isEvidencePath } from '../card/card-files';

@@ -1,13 +1,6 @@
-// A byte link to a device's maintenance port: a serial device (the real camera's USB-CDC),
-// a local socket (`quancheng sim --serve`), or the simulator in-process (tests, benchmarks).
-export interface Transport {
-  /** The transport's clock in ms (wall time; virtual time for the in-process simulator). */
-  now(): number;
-  write(bytes: Uint8Array): void;
-  /** Bytes received so far, waiting at most `timeoutMs` for the first; undefined on timeout. */
-  read(timeoutMs: number): Promise<Uint8Array | undefined>;
-  close(): void;
-}
+// The tools' side of the byte links to a device's maintenance port (the Transport interface
+// itself lives with the simulator's link, host-sim/device/transport.ts, below the tools).
+export type { Transport } from '../../host-sim/device/transport';
 
 /** The link failed: no answer in time, or the other end went away. */
 export class LinkError extends Error {}
