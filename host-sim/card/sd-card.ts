@@ -17,6 +17,7 @@
 // sectors, the next sector torn (a seeded prefix of its new bytes over the old), and with
 // `loseUnsynced` writes since the last sync may be lost as a seeded suffix (the card's own
 // write cache). Then every command throws PowerCut until reboot().
+import { createHash } from 'node:crypto';
 import { closeSync, ftruncateSync, openSync, readSync, writeSync, fstatSync } from 'node:fs';
 import { PowerCut } from '../flash/nor';
 import { Random } from '../random';
@@ -295,6 +296,25 @@ export class SdCard {
       this.#chunks.set(key, c);
     }
     c.set(bytes, (lba % SECTORS_PER_CHUNK) * SECTOR);
+  }
+
+  /**
+   * SHA-256 of the whole card's contents (hex), as a raw image of it would hash under a
+   * sparse reading: each written chunk by its position, chunks still all erased skipped. Two
+   * runs that wrote the same bytes to the same sectors give the same digest.
+   */
+  contentDigest(): string {
+    const h = createHash('sha256');
+    const keys = new Set(this.#chunks.keys());
+    if (this.#file) for (let key = 0; key * CHUNK < this.#file.size; key++) keys.add(key);
+    const where = new Uint8Array(8);
+    for (const key of [...keys].sort((a, b) => a - b)) {
+      const c = this.#chunk(key);
+      if (!c || c.every((b) => b === this.erasedValue)) continue;
+      new DataView(where.buffer).setFloat64(0, key);
+      h.update(where).update(c);
+    }
+    return h.digest('hex');
   }
 
   /** Writes the card as a raw image file, sparse: only chunks that were written take disk space. */

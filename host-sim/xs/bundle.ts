@@ -53,6 +53,7 @@ export const XS_DEVICE_ALIASES: Record<string, string> = {
   'embedded:io/audio/in': 'host-sim/xs/bridge/modules/audio-in.ts',
   'embedded:io/audio/out': 'host-sim/xs/bridge/modules/audio-out.ts',
   'embedded:io/image/in/camera': 'host-sim/xs/bridge/modules/camera.ts',
+  'embedded:storage/card': 'host-sim/xs/bridge/card.ts',
 };
 
 const syncCache = new Map<string, string>();

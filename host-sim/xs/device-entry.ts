@@ -14,6 +14,7 @@
 //
 // Every reply is {value} or {error, powerCut} (powerCut: the error's chain has the flash's
 // PowerCut in it, as the host's run loop must know).
+import card from 'embedded:storage/card';
 import root from 'embedded:storage/files';
 import { startDevice, type DeviceEnv, type RunningDevice } from '../../firmware/main';
 import { BridgedSigner, bridgedChecker } from './bridge/signer';
@@ -57,7 +58,8 @@ function handle(c: Command, blob: Uint8Array): unknown {
         notice: { samples: blob.slice(0, n).buffer as ArrayBuffer, sampleRate: c.clips.notice.sampleRate },
         explain: { samples: blob.slice(n, n + c.clips.explain.bytes).buffer as ArrayBuffer, sampleRate: c.clips.explain.sampleRate },
       };
-      device = startDevice({ ...c.env, root, signer: new BridgedSigner(), checker: bridgedChecker, clips });
+      // Every simulated unit has the Sense board's slot (it may be empty), as in the Node run.
+      device = startDevice({ ...c.env, root, card, signer: new BridgedSigner(), checker: bridgedChecker, clips });
       return undefined;
     }
     case 'timer':

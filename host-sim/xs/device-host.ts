@@ -8,6 +8,7 @@
 //   timer                   timers on the host's scheduler; a firing runs the XS callback
 //   time                    the host's virtual time, sent with each command into XS
 //   embedded:storage/files, crypt, the signer   as in the storage harness (host-bridge.ts)
+//   embedded:storage/card   the SimDevice's CardHost (the slot's card model, its queue)
 //
 // The XS worker is synchronous to the host (sync-driver.ts): a timer callback on the host's
 // scheduler returns only when the firmware's callback in XS is done, so the run follows the
@@ -251,6 +252,12 @@ export class XsDevice implements ScenarioDevice {
     }
   }
 
+  #card() {
+    const card = this.sim.cardHost;
+    if (!card) throw new Error('xs bridge: the card module is not up (powered off)');
+    return card;
+  }
+
   #instance(id: number): Record<string, any> {
     const i = this.#io.get(id);
     if (!i) throw new Error(`xs bridge: no IO instance #${id}`);
@@ -347,6 +354,20 @@ export class XsDevice implements ScenarioDevice {
       case 'time.set':
         scheduler.systemClock = { mono: scheduler.now(), wall: c.seconds * 1000 };
         return undefined;
+      case 'card.poll':
+        return this.#card().poll();
+      case 'card.info':
+        return this.#card().info;
+      case 'card.queue': {
+        const q = this.#card().queue;
+        return { capacity: q.capacity, used: q.used, peak: q.peak, flushesQueued: q.flushesQueued, flushesDone: q.flushesDone };
+      }
+      case 'card.root': {
+        const root = this.#card().root;
+        return root ? this.#storage!.addDirectory(root) : null;
+      }
+      case 'card.fault':
+        return this.#card().fault ?? null;
       default:
         throw new Error(`xs bridge: unknown operation ${JSON.stringify(c.op)}`);
     }

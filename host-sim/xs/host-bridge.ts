@@ -2,13 +2,13 @@
 // the Files volume (littlefs on the simulated NOR), the SHA engine and the device key, served
 // to the firmware running in XS: the storage harness (store-host.ts) serves these alone, the
 // whole-device host (device-host.ts) alongside its IO bridges.
+import type { Directory, File } from 'embedded:storage/files';
 import { Digest } from '../crypt/digest';
-import { LfsDirectory } from '../files/lfs-directory';
 import type { SoftSigner } from '../keys/soft-signer';
-import { nodeChecker } from '../../tools/crypto/node-checker';
+import { nodeChecker } from '../crypt/node-checker';
 
-type FileHandle = ReturnType<LfsDirectory['openFile']>;
-type Handle = LfsDirectory | FileHandle | Digest;
+/** What a handle names: a directory of either volume (the NOR's littlefs, the card's queued one), a file, a digest. */
+type Handle = { kind: 'dir'; dir: Directory } | { kind: 'file'; file: File } | { kind: 'digest'; digest: Digest };
 
 export type BridgeHeader = { op: string; id: number } & Record<string, any>;
 
@@ -19,10 +19,20 @@ export class StorageBridge {
   /** Called after the firmware renamed a file in the root (a sealed entry moving into place). */
   onMove: ((to: string) => void) | undefined;
 
+  /** Handles of directories added by addDirectory, by directory (so a root asked for twice keeps its handle). */
+  readonly #dirIds = new Map<Directory, number>();
+
   /** `root` is handle 0, the volume's root directory. */
-  constructor(root: LfsDirectory, signer: SoftSigner) {
+  constructor(root: Directory, signer: SoftSigner) {
     this.#signer = signer;
-    this.#handles.set(0, root);
+    this.#handles.set(0, { kind: 'dir', dir: root });
+  }
+
+  /** A handle for another volume's root (the card's): the same one each time it is asked for. */
+  addDirectory(dir: Directory): number {
+    let id = this.#dirIds.get(dir);
+    if (id === undefined) this.#dirIds.set(dir, (id = this.#add({ kind: 'dir', dir })));
+    return id;
   }
 
   /** Serves one operation, or returns `undefined` when `op` is not a storage operation. A Uint8Array result goes back as the blob. */
@@ -30,16 +40,22 @@ export class StorageBridge {
     return this.#dispatch(c, blob);
   }
 
-  #handle<T extends Handle>(id: number, kind: abstract new (...a: never[]) => T, what: string): T {
+  #dir(id: number): Directory {
     const h = this.#handles.get(id);
-    if (!(h instanceof kind)) throw new Error(`xs bridge: no ${what} #${id}`);
-    return h;
+    if (h?.kind !== 'dir') throw new Error(`xs bridge: no directory #${id}`);
+    return h.dir;
   }
 
-  #file(id: number): FileHandle {
+  #file(id: number): File {
     const h = this.#handles.get(id);
-    if (!h || h instanceof LfsDirectory || h instanceof Digest) throw new Error(`xs bridge: no file #${id}`);
-    return h;
+    if (h?.kind !== 'file') throw new Error(`xs bridge: no file #${id}`);
+    return h.file;
+  }
+
+  #digest(id: number): Digest {
+    const h = this.#handles.get(id);
+    if (h?.kind !== 'digest') throw new Error(`xs bridge: no digest #${id}`);
+    return h.digest;
   }
 
   #add(h: Handle): number {
@@ -53,15 +69,15 @@ export class StorageBridge {
     switch (c.op) {
       case 'digest.new': {
         const d = new Digest(c.type);
-        return v({ id: this.#add(d), blockSize: d.blockSize, outputSize: d.outputSize });
+        return v({ id: this.#add({ kind: 'digest', digest: d }), blockSize: d.blockSize, outputSize: d.outputSize });
       }
       case 'digest.write':
-        return v(this.#handle(c.id, Digest, 'digest').write(blob));
+        return v(this.#digest(c.id).write(blob));
       case 'digest.close':
         // The handle stays: reset() makes a closed digest usable again.
-        return v(new Uint8Array(this.#handle(c.id, Digest, 'digest').close(c.keep)));
+        return v(new Uint8Array(this.#digest(c.id).close(c.keep)));
       case 'digest.reset':
-        return v(this.#handle(c.id, Digest, 'digest').reset());
+        return v(this.#digest(c.id).reset());
       case 'signer.info': {
         const s = this.#signer;
         const out = new Uint8Array(s.publicKey.length + s.keyId.length);
@@ -75,27 +91,27 @@ export class StorageBridge {
         // blob: public key (65) ‖ signature (64) ‖ message
         return v(nodeChecker.verify(blob.slice(0, 65), blob.slice(129), blob.slice(65, 129)));
       case 'dir.openFile':
-        return v(this.#add(this.#handle(c.id, LfsDirectory, 'directory').openFile({ path: c.path, mode: c.mode })));
+        return v(this.#add({ kind: 'file', file: this.#dir(c.id).openFile({ path: c.path, mode: c.mode }) }));
       case 'dir.openDirectory':
-        return v(this.#add(this.#handle(c.id, LfsDirectory, 'directory').openDirectory({ path: c.path }) as LfsDirectory));
+        return v(this.#add({ kind: 'dir', dir: this.#dir(c.id).openDirectory({ path: c.path }) }));
       case 'dir.delete':
-        return v(this.#handle(c.id, LfsDirectory, 'directory').delete(c.path));
+        return v(this.#dir(c.id).delete(c.path));
       case 'dir.move': {
-        this.#handle(c.id, LfsDirectory, 'directory').move(c.from, c.to);
+        this.#dir(c.id).move(c.from, c.to);
         if (c.id === 0) this.onMove?.(c.to);
         return v(undefined);
       }
       case 'dir.status': {
-        const s = this.#handle(c.id, LfsDirectory, 'directory').status(c.path);
+        const s = this.#dir(c.id).status(c.path);
         return v({ size: s.size, mode: s.mode, dir: s.isDirectory() });
       }
       case 'dir.createDirectory':
-        return v(this.#handle(c.id, LfsDirectory, 'directory').createDirectory(c.path));
+        return v(this.#dir(c.id).createDirectory(c.path));
       case 'dir.scan':
-        return v([...this.#handle(c.id, LfsDirectory, 'directory').scan(c.path ?? undefined)]);
+        return v([...this.#dir(c.id).scan(c.path ?? undefined)]);
       case 'dir.close':
-        this.#handle(c.id, LfsDirectory, 'directory').close();
-        if (c.id !== 0) this.#handles.delete(c.id);
+        this.#dir(c.id).close();
+        if (c.id !== 0 && ![...this.#dirIds.values()].includes(c.id)) this.#handles.delete(c.id);
         return v(undefined);
       case 'file.read':
         return v(new Uint8Array(this.#file(c.id).read(c.n as number, c.position)));

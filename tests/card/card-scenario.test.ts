@@ -37,10 +37,4 @@ describe('scenario "card"', () => {
     expect(v.code).toBe(0);
     expect(v.stdout).toMatch(/storage-fault: resumed, explained/);
   });
-
-  test('the XS engine says plainly that it has no card yet', async () => {
-    const r = await runCli('sim', '--scenario', 'card', '--engine', 'xs', '--out', join(tempDir('sim-card-xs'), 'run'));
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^quancheng sim: scenario card has a card, and the XS harness has no bridge for embedded:storage\/card yet/);
-  });
 });

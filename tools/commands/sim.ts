@@ -40,7 +40,6 @@ export function runSim(argv: readonly string[], io: Io): number | Promise<number
   const provisionFile = args.values.get('provision');
   const serve = args.values.get('serve');
   if (serve !== undefined && engine !== 'node') throw new UsageError('sim: --serve runs the Node engine (the XS harness drives the firmware synchronously)');
-  if (scenario.device.card && engine === 'xs') throw new UsageError(`sim: scenario ${scenario.name} has a card, and the XS harness has no bridge for embedded:storage/card yet (use --engine node)`);
   const options = { seed, cutAtOp: cut === undefined ? undefined : integer(cut, 'cut-at', 0), provisioning: provisionFile === undefined ? undefined : loadProvisionFile(provisionFile, 'sim') };
   // The same firmware, on Node or in the real XS engine, on the same simulated hardware.
   const result = engine === 'xs' ? runScenarioXs(scenario, options) : runScenario(scenario, options);

@@ -56,7 +56,7 @@ class BridgedFile implements File {
   }
 }
 
-class BridgedDirectory implements Directory {
+export class BridgedDirectory implements Directory {
   readonly #id: number;
 
   constructor(id: number) {
