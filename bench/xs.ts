@@ -10,13 +10,14 @@ import { XsStoreHost } from '../host-sim/xs/store-host';
 import type { XsProfile } from '../host-sim/xs/bench/entry';
 import { BLOCK_SIZE } from '../host-sim/flash/storage-volume';
 import { DEFAULT_WORLD_START } from '../host-sim/time/virtual-clock';
-import { DEFAULT_PROFILE } from '../host-sim/workload/recording';
+import { DEFAULT_PROFILE, VGA_PROFILE, type MediaProfile } from '../host-sim/workload/recording';
 import type { Figure } from './figure';
 
 const ENTRY = 'host-sim/xs/bench/entry.ts';
 const SINK_ALIASES = { crypt: 'host-sim/xs/bench/sink-crypt.ts', 'embedded:storage/files': 'host-sim/xs/bench/sink-files.ts' };
 
-type Mode = 'sink' | 'bridge';
+/** sink: the store alone over in-XS sinks; card: the same with media on a sink card behind a drained write queue (the card path); bridge: over the bridge to littlefs. */
+type Mode = 'sink' | 'card' | 'bridge';
 
 /** One XS worker running the bench entry, in either mode. */
 class BenchXs {
@@ -33,8 +34,8 @@ class BenchXs {
   static async start(mode: Mode, blockCount: number): Promise<BenchXs> {
     const options = { deviceId: 'QC-BENCH-XS', blockSize: BLOCK_SIZE, blockCount, firmware: { version: '0.1.0', build: 'bench' } };
     let b: BenchXs;
-    if (mode === 'sink') {
-      const w = new XsWorker({ name: 'quancheng-bench-sink' });
+    if (mode !== 'bridge') {
+      const w = new XsWorker({ name: `quancheng-bench-${mode}` });
       b = new BenchXs(mode, w);
       await w.evaluate(await bundleForXs(ENTRY, { aliases: SINK_ALIASES }));
     } else {
@@ -46,7 +47,7 @@ class BenchXs {
       b = new BenchXs(mode, host.worker, host);
       await host.worker.evaluate(await bundleForXs(ENTRY));
     }
-    await b.command({ cmd: 'open', options, wallAtZero: DEFAULT_WORLD_START, sinkSigner: mode === 'sink' });
+    await b.command({ cmd: 'open', options, wallAtZero: DEFAULT_WORLD_START, sinkSigner: mode !== 'bridge', card: mode === 'card' });
     return b;
   }
 
@@ -79,6 +80,8 @@ export interface FrameCounts {
 export interface FrameCost {
   mode: Mode;
   bytes: number;
+  /** Time between frames (5 fps for the NOR profile's bench; the card path at its own 10 fps). */
+  intervalMs: number;
   /** Meter (compute) per frame, the command's own cost taken out. */
   perFrame: number;
   /** Per frame, from a separate instrumented run (sink mode only). */
@@ -88,22 +91,22 @@ export interface FrameCost {
 const FRAMES = 60;
 
 /** XS compute per stored frame of `bytes`, over FRAMES frames after a warm-up, in a fresh worker. */
-async function frameCost(mode: Mode, bytes: number): Promise<FrameCost> {
+async function frameCost(mode: Mode, bytes: number, intervalMs = 200): Promise<FrameCost> {
   const x = await BenchXs.start(mode, 8192);
   try {
     await x.command({ cmd: 'begin', recording: 1 });
-    await x.command({ cmd: 'frames', n: 10, bytes, intervalMs: 200 });
+    await x.command({ cmd: 'frames', n: 10, bytes, intervalMs });
     const base = (await x.command({ cmd: 'nothing' })).meter.compute;
-    const m = (await x.command({ cmd: 'frames', n: FRAMES, bytes, intervalMs: 200 })).meter.compute;
-    return { mode, bytes, perFrame: (m - base) / FRAMES };
+    const m = (await x.command({ cmd: 'frames', n: FRAMES, bytes, intervalMs })).meter.compute;
+    return { mode, bytes, intervalMs, perFrame: (m - base) / FRAMES };
   } finally {
     x.close();
   }
 }
 
 /** The same frames in a separate, instrumented worker: copies and calls per frame. */
-async function frameCounts(bytes: number): Promise<FrameCounts> {
-  const x = await BenchXs.start('sink', 8192);
+export async function frameCounts(bytes: number, mode: 'sink' | 'card' = 'sink'): Promise<FrameCounts> {
+  const x = await BenchXs.start(mode, 8192);
   try {
     await x.command({ cmd: 'begin', recording: 1 });
     await x.command({ cmd: 'frames', n: 10, bytes, intervalMs: 200 });
@@ -133,11 +136,34 @@ export interface XsFrameResult {
   figures: Figure[];
   costs: FrameCost[];
   copyPerByte: number;
+  /** XS compute per second of a profile's recording on the card path. */
+  perSecond: { profile: string; compute: number }[];
+}
+
+function xsProfile(p: MediaProfile): XsProfile {
+  return { frameIntervalMs: p.frameIntervalMs, frameBytes: p.frameBytes, width: p.width, height: p.height, audioChunkMs: p.audioChunkMs, sampleRate: p.sampleRate, gnssIntervalMs: p.gnssIntervalMs };
+}
+
+/** XS compute per second of recording at `p` (frames, audio and fixes) on the card path, after 10 s warm-up, over 60 s. */
+async function perSecond(p: MediaProfile): Promise<number> {
+  const x = await BenchXs.start('card', 8192);
+  try {
+    await x.command({ cmd: 'begin', recording: 1 });
+    await x.command({ cmd: 'profile', ms: 10_000, profile: xsProfile(p) });
+    const base = (await x.command({ cmd: 'nothing' })).meter.compute;
+    const m = (await x.command({ cmd: 'profile', ms: 60_000, profile: xsProfile(p) })).meter.compute;
+    return (m - base) / 60;
+  } finally {
+    x.close();
+  }
 }
 
 export async function xsFrameCost(): Promise<XsFrameResult> {
   const costs: FrameCost[] = [];
   for (const mode of ['sink', 'bridge'] as const) for (const bytes of [10_000, 100_000]) costs.push(await frameCost(mode, bytes));
+  // The card path at the card profile's 10 fps, and at the NOR bench's 5 fps for comparison.
+  for (const bytes of [10_000, 100_000]) costs.push(await frameCost('card', bytes, VGA_PROFILE.frameIntervalMs));
+  const card5 = [await frameCost('card', 10_000), await frameCost('card', 100_000)];
   for (const c of costs) if (c.mode === 'sink') c.counts = await frameCounts(c.bytes);
   const copyPerByte = await copyCostPerByte();
   const cost = (mode: Mode, bytes: number) => costs.find((c) => c.mode === mode && c.bytes === bytes)!;
@@ -151,6 +177,7 @@ export async function xsFrameCost(): Promise<XsFrameResult> {
   const bridgeExtra = (bytes: number) => get('bridge', bytes) - get('sink', bytes);
   const f = (n: number) => n.toFixed(0);
   const g = (n: number) => n.toFixed(1);
+  const vga = await perSecond(VGA_PROFILE);
   const figures: Figure[] = [
     {
       figure: 'XS compute per frame, 100 KB ÷ 10 KB (store alone)',
@@ -167,6 +194,20 @@ export async function xsFrameCost(): Promise<XsFrameResult> {
       method: `store alone less its copies (bytes copied × ${copyPerByte.toFixed(2)} meter per byte of Uint8Array.prototype.set, calibrated in the same run): ${f(withoutCopies(100_000))} vs ${f(withoutCopies(10_000))}; the rest grows with the file writes (one per littlefs block the frame crosses): ${f(perWrite)} per write, ${f(fixed)} per frame`,
     },
     {
+      figure: 'XS compute per frame, 100 KB ÷ 10 KB (card path)',
+      value: get('card', 100_000) / get('card', 10_000),
+      unit: 'ratio',
+      aim: '≤ 1.1',
+      method: `as "store alone", at the card profile's ${1000 / VGA_PROFILE.frameIntervalMs} fps, with the media on a card (EvidenceStore's card path: media entries on the card volume behind its write queue, flush tickets, the chain on the internal volume) over an in-XS sink card whose queue is always drained: ${f(get('card', 100_000))} vs ${f(get('card', 10_000))}. At 5 fps: ${(card5[1].perFrame / card5[0].perFrame).toFixed(3)} (${f(card5[1].perFrame)} vs ${f(card5[0].perFrame)}): commits wait for a 128 KiB block end, so their rate per frame grows with the data rate until it reaches one per half flush window`,
+    },
+    {
+      figure: 'XS compute per second of vga-10-16k (card path)',
+      value: vga,
+      unit: 'meter/s',
+      aim: '',
+      method: `60 s of the card's profile (${1000 / VGA_PROFILE.frameIntervalMs} fps of ~${(VGA_PROFILE.frameBytes / 1000).toFixed(0)} KB frames, ${VGA_PROFILE.sampleRate / 1000} kHz audio in ${VGA_PROFILE.audioChunkMs} ms chunks, a fix a second) after 10 s warm-up, the card path over in-XS sinks: ${(vga / (get('card', 10_000) * (1000 / VGA_PROFILE.frameIntervalMs))).toFixed(2)}× its frames alone at 10 KB each`,
+    },
+    {
       figure: 'XS compute per frame, 100 KB ÷ 10 KB (through the bridge)',
       value: get('bridge', 100_000) / get('bridge', 10_000),
       unit: 'ratio',
@@ -174,7 +215,7 @@ export async function xsFrameCost(): Promise<XsFrameResult> {
       method: `the same over host-sim/xs/bridge to littlefs: ${f(get('bridge', 100_000))} vs ${f(get('bridge', 10_000))}; the bridge adds ${f(bridgeExtra(100_000))} vs ${f(bridgeExtra(10_000))} (it copies every Digest.write and file write into a message: ${g(bridgeExtra(100_000) / (copyPerByte * 100_000))} vs ${g(bridgeExtra(10_000) / (copyPerByte * 10_000))} payload-equivalents)`,
     },
   ];
-  return { figures, costs, copyPerByte };
+  return { figures, costs, copyPerByte, perSecond: [{ profile: VGA_PROFILE.name, compute: vga }] };
 }
 
 export interface HeapResult {

@@ -4,7 +4,9 @@
 // nothing (./sink-*.ts), chosen by the bundle's aliases. Media payloads are views of one
 // buffer filled once, so generating them costs the meter nothing per frame.
 //
-//   {cmd: "open", options, wallAtZero, sinkSigner}  a boot: fresh clock, EvidenceStore.open
+//   {cmd: "open", options, wallAtZero, sinkSigner, card}  a boot: fresh clock, EvidenceStore.open
+//                                           (card: media go to a second sink volume behind a
+//                                           write queue that is always drained, the card path)
 //   {cmd: "begin", recording} / {cmd: "end"} / {cmd: "shutdown"}
 //   {cmd: "frames", n, bytes, intervalMs}   n video frames of `bytes`, one per interval
 //   {cmd: "profile", ms, profile}           a media profile's frames, audio and fixes for ms
@@ -21,6 +23,8 @@ import { EvidenceStore, type StoreOptions } from '../../../firmware/core/storage
 import type { Signer } from '../../../firmware/core/evidence/signer';
 import { VirtualClock } from '../../time/virtual-clock';
 import { BridgedSigner } from '../bridge/signer';
+import type { MediaVolume } from '../../../firmware/core/storage/media-volume';
+import { createSinkRoot } from './sink-files';
 import { serveCommands } from '../protocol';
 
 declare const gc: () => void;
@@ -38,7 +42,7 @@ export interface XsProfile {
 }
 
 type Command =
-  | { cmd: 'open'; options: OpenOptions; wallAtZero: number | null; sinkSigner: boolean }
+  | { cmd: 'open'; options: OpenOptions; wallAtZero: number | null; sinkSigner: boolean; card?: boolean }
   | { cmd: 'begin'; recording: number }
   | { cmd: 'end' }
   | { cmd: 'shutdown' }
@@ -124,6 +128,26 @@ function bytesOf(n: number): Uint8Array {
   return source.subarray(0, n);
 }
 
+/**
+ * A card for the store's card path that costs nothing itself: a sink volume whose write queue
+ * is always drained (every flush done at once), as a card that never stalls. 32 GB, 128 KiB blocks.
+ */
+function sinkCard(): MediaVolume {
+  let commits = 0;
+  const root = createSinkRoot(() => commits++);
+  const queue = {
+    capacity: 512 * 1024,
+    used: 0,
+    get flushesQueued() {
+      return commits;
+    },
+    get flushesDone() {
+      return commits;
+    },
+  };
+  return { root, serial: '03-SD-SINK-00000000', capacityBytes: 31_914_983_424, blockSize: 128 * 1024, blockCount: 243_490, blocksUsedAtMount: 2, queue, fault: () => undefined };
+}
+
 function open(): { store: EvidenceStore; clock: VirtualClock } {
   if (!store || !clock) throw new Error('no store open');
   return { store, clock };
@@ -164,7 +188,7 @@ function handle(c: Command): unknown {
   switch (c.cmd) {
     case 'open': {
       clock = new VirtualClock(c.wallAtZero);
-      store = EvidenceStore.open({ ...c.options, root, signer: c.sinkSigner ? new SinkSigner() : new BridgedSigner(), clock });
+      store = EvidenceStore.open({ ...c.options, root, signer: c.sinkSigner ? new SinkSigner() : new BridgedSigner(), clock, media: c.card ? sinkCard() : undefined });
       frame = 0;
       sample = 0;
       next = { frame: 0, audio: 0, fix: 0, started: false, lcg: 1 };

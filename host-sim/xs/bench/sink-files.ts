@@ -9,6 +9,8 @@ import type { Directory, File, FileMode, Status } from 'embedded:storage/files';
 interface Volume {
   dirs: Set<string>;
   kept: Map<string, number>;
+  /** Called at every change a card's queue counts as a flush (flush, close, move, mkdir, delete). */
+  commit: () => void;
 }
 
 function status(size: number, dir: boolean): Status {
@@ -26,10 +28,10 @@ const remembered = (path: string) => path.startsWith('chain/');
 class SinkFile implements File {
   #size: number;
   readonly #path: string;
-  readonly #kept: Map<string, number>;
+  readonly #v: Volume;
 
-  constructor(kept: Map<string, number>, path: string, size: number) {
-    this.#kept = kept;
+  constructor(v: Volume, path: string, size: number) {
+    this.#v = v;
     this.#path = path;
     this.#size = size;
   }
@@ -55,21 +57,28 @@ class SinkFile implements File {
     this.#size = size;
   }
 
-  flush(): void {}
+  flush(): void {
+    this.#v.commit();
+  }
 
   close(): void {
-    if (remembered(this.#path)) this.#kept.set(this.#path, this.#size);
+    this.#v.commit();
+    if (remembered(this.#path)) this.#v.kept.set(this.#path, this.#size);
   }
 }
 
 class SinkDirectory implements Directory {
-  readonly #v: Volume = { dirs: new Set(['']), kept: new Map() };
+  readonly #v: Volume;
+
+  constructor(commit: () => void) {
+    this.#v = { dirs: new Set(['']), kept: new Map(), commit };
+  }
 
   openFile(options: { path: string; mode?: FileMode }): File {
     const mode = options.mode ?? 'r';
     const size = this.#v.kept.get(options.path);
     if (size === undefined && (mode === 'r' || mode === 'r+')) throw notFound(options.path);
-    return new SinkFile(this.#v.kept, options.path, mode === 'w' || mode === 'w+' ? 0 : size ?? 0);
+    return new SinkFile(this.#v, options.path, mode === 'w' || mode === 'w+' ? 0 : size ?? 0);
   }
 
   openDirectory(): Directory {
@@ -77,10 +86,12 @@ class SinkDirectory implements Directory {
   }
 
   delete(path: string): boolean {
+    this.#v.commit();
     return this.#v.kept.delete(path) || this.#v.dirs.delete(path);
   }
 
   move(from: string, to: string): void {
+    this.#v.commit();
     const size = this.#v.kept.get(from);
     this.#v.kept.delete(from);
     if (size !== undefined && remembered(to)) this.#v.kept.set(to, size);
@@ -95,6 +106,7 @@ class SinkDirectory implements Directory {
 
   createDirectory(path: string): boolean {
     if (this.#v.dirs.has(path)) return false;
+    this.#v.commit();
     this.#v.dirs.add(path);
     return true;
   }
@@ -110,9 +122,9 @@ class SinkDirectory implements Directory {
   close(): void {}
 }
 
-/** A fresh, empty sink volume. */
-export function createSinkRoot(): Directory {
-  return new SinkDirectory();
+/** A fresh, empty sink volume; `commit` sees each change a card's write queue would count as a flush. */
+export function createSinkRoot(commit: () => void = () => {}): Directory {
+  return new SinkDirectory(commit);
 }
 
 const root: Directory = createSinkRoot();
