@@ -5,7 +5,8 @@
 // Timing (1-bit SDMMC at 40 MHz on the ESP32-S3, writes of ≥ 32 KB from PSRAM):
 // - a write command costs `writeCommandMs` (command, CRC status, the card's programming busy)
 //   plus its bytes at `writeBytesPerSecond` (~1 MB/s sustained measured on the S3 in 1-bit);
-// - a read command `readCommandMs` plus its bytes at `readBytesPerSecond` (~2 MB/s);
+// - a read command `readCommandMs` plus its bytes at `readBytesPerSecond` (3.6 MB/s sequential
+//   measured on the S3 in 1-bit, docs/CARD-MODEL.md);
 // - a stall: when a write goes to an allocation unit (4 MiB, the AU of a 32 GB SDHC card) that
 //   is not among the few the controller keeps open (`openUnits`, least recently used), with
 //   `stallChance`, the card stays busy a seeded time up to `stallMaxMs` — the SD
@@ -50,7 +51,7 @@ export const DEFAULT_SD_TIMINGS: SdTimings = {
   writeCommandMs: 1.0,
   writeBytesPerSecond: 1.0e6,
   readCommandMs: 0.5,
-  readBytesPerSecond: 2.0e6,
+  readBytesPerSecond: 3.6e6,
   syncMs: 0.2,
   stallChance: 0.25,
   stallMinMs: 50,
