@@ -5,13 +5,13 @@
 import Analog from "embedded:io/analog";
 import Digital from "embedded:io/digital";
 import I2C from "embedded:io/i2c";
-import Serial from "embedded:io/serial";
 import type { Directory } from "embedded:storage/files";
 import type { Card } from "embedded:storage/card";
 import Timer from "timer";
 import { BOARD } from "../hal/board";
 import { Buttons } from "../hal/controls/buttons";
 import { Indicators } from "../hal/controls/indicators";
+import { Pca9554 } from "../hal/controls/pca9554";
 import { CameraCapture } from "../hal/media/camera-capture";
 import { clipDurationMs, clipSha256, type Clip } from "../hal/media/clip";
 import { MicrophoneCapture } from "../hal/media/microphone-capture";
@@ -161,7 +161,8 @@ function startGnss(core: () => { recorder: Recorder; store: EvidenceStore } | un
   let last: GnssSample | undefined;
   let lostAt: number | undefined;
   return new GNSS({
-    sensor: { io: Serial, port: BOARD.gnss.port, receive: BOARD.gnss.receive, transmit: BOARD.gnss.transmit, baud: BOARD.gnss.baud },
+    // The receiver's DDC port, on the bus the RTC uses (its UART pins went to the speaker).
+    sensor: { io: I2C as unknown as I2cIoClass, ...BOARD.i2c, address: BOARD.gnss.address, pollMs: BOARD.gnss.pollMs },
     onSample() {
       const s = this.sample();
       if (!s) return;
@@ -214,7 +215,10 @@ export function startDevice(env: DeviceEnv): RunningDevice {
   // @moddable/typings' I2C omits close(), which Moddable's class has (ECMA-419 base pattern).
   const rtc = new Pcf8563({ clock: { io: I2C as unknown as I2cIoClass, data: BOARD.i2c.data, clock: BOARD.i2c.clock, hz: BOARD.i2c.hz, port: BOARD.i2c.port, address: BOARD.rtc.address } });
   const clock = new DeviceClock(rtc);
-  const indicators = new Indicators({ Digital, led: BOARD.led, vibration: BOARD.vibration });
+  // The motor is on an I/O expander pin (no GPIO left), first set to its off level.
+  const expander = new Pca9554({ sensor: { io: I2C as unknown as I2cIoClass, ...BOARD.i2c, address: BOARD.expander.address } });
+  const { expanderPin, activeLow } = BOARD.vibration;
+  const indicators = new Indicators({ Digital, led: BOARD.led, vibration: { output: expander.output(expanderPin, activeLow ? 1 : 0), activeLow } });
   const loaded = loadProvisioning(env.root);
   let provisioning = loaded.p;
   let core: Core | undefined;
@@ -368,6 +372,7 @@ export function startDevice(env: DeviceEnv): RunningDevice {
       gnss.close();
       core?.recorder.shutdown();
       indicators.close();
+      expander.close();
       rtc.close();
     },
   };

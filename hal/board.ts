@@ -7,20 +7,28 @@
 
 export const BOARD = {
   subplatform: "esp32/xiao_esp32s3_sense",
-  /** The board's I2C bus (Moddable's device.I2C.default on this board): RTC and secure element. */
+  /**
+   * The board's I2C bus (Moddable's device.I2C.default on this board): GNSS receiver, I/O
+   * expander, RTC and secure element.
+   */
   i2c: { port: 1, data: 5, clock: 6, hz: 400_000 },
-  /** UART to the GNSS receiver (NMEA 0183, 9600 baud). */
-  gnss: { port: 1, receive: 44, transmit: 43, baud: 9600 },
+  /**
+   * u-blox M10 GNSS receiver (GPS + BeiDou, NMEA 0183) on its DDC (I2C) port, not a UART:
+   * that frees GPIO43/44 for the speaker. The driver polls the byte count every pollMs
+   * (hal/gnss/ddc-source.ts says why 250 ms).
+   */
+  gnss: { address: 0x42, pollMs: 250 },
+  /** PCA9554 8-bit I/O expander (A2-A0 to ground): drives the vibration motor, frees GPIO4. */
+  expander: { address: 0x20 },
   /** PCF8563 real-time clock, with its own backup cell. */
   rtc: { address: 0x51 },
   /** ATECC608B secure element: the device key never leaves it. */
   secureElement: { address: 0x60 },
   /**
-   * MAX98357A I2S amplifier and speaker. OPEN CONFLICT: GPIO7-9 are also the microSD slot's
-   * SDMMC lines (card, below), and no three free GPIOs are left on the XIAO to move it to.
-   * docs/HARDWARE.md "Pin budget" says what was checked and what must change first.
+   * MAX98357A I2S amplifier and speaker, on the pins the GNSS UART and the vibration motor
+   * gave up (docs/HARDWARE.md "Pin budget"): none is a strapping, PSRAM or USB pin.
    */
-  speaker: { bck: 7, lr: 8, dataOut: 9, sampleRate: 16000 },
+  speaker: { bck: 43, lr: 44, dataOut: 4, sampleRate: 16000 },
   /**
    * The Sense board's microSD slot, driven by the SDMMC host in 1-bit SD mode (native/card/).
    * d3 is the card's DAT3/CS line, on the same net as the user LED (led.pin): it must read high
@@ -33,11 +41,16 @@ export const BOARD = {
   /** Buttons to ground (internal pull-ups): record and mark. */
   buttons: { record: 1, mark: 2 },
   /**
-   * The board's user LED (active low) and a vibration motor behind a transistor. GPIO21 is also
-   * the card's DAT3 (card.d3): the LED goes dark while a card is being initialised.
+   * The board's user LED (active low). GPIO21 is also the card's DAT3 (card.d3): the LED goes
+   * dark while a card is being initialised.
    */
   led: { pin: 21, activeLow: true },
-  vibration: { pin: 4 },
+  /**
+   * The vibration motor behind a P-channel MOSFET on expander pin P0, on when the pin is low:
+   * the expander's pins come up as inputs with pull-ups, so the motor stays off from power-on
+   * until the firmware drives it.
+   */
+  vibration: { expanderPin: 0, activeLow: true },
   /**
    * The maintenance link: the USB-C socket (the S3's USB-Serial-JTAG on GPIO19/20) as a
    * serial port at 460800 baud. See docs/HARDWARE.md: Moddable's Serial drives the UARTs,

@@ -6,13 +6,15 @@
 import Timer from "timer";
 import type { DigitalClass } from "./debounce";
 import type { Pattern } from "./patterns";
+import type { OutputPin } from "./pca9554";
 
-export interface IndicatorOptions {
-  Digital: DigitalClass;
-  pin: number;
-  /** On is a low level (the XIAO's user LED). */
+/** A GPIO (opened here as a Digital output) or an output already open (an expander pin). */
+export type IndicatorOutput = { Digital: DigitalClass; pin: number } | { output: OutputPin };
+
+export type IndicatorOptions = IndicatorOutput & {
+  /** On is a low level (the XIAO's user LED; the motor's P-channel switch). */
   activeLow?: boolean;
-}
+};
 
 /** Off time between two patterns when the output was on (ms). */
 export const GAP_MS = 100;
@@ -23,7 +25,7 @@ interface Wanted {
 }
 
 export class Indicator {
-  readonly #io: InstanceType<DigitalClass>;
+  readonly #io: OutputPin;
   readonly #activeLow: boolean;
   readonly #wanted = new Map<string, Wanted>();
   #order = 0;
@@ -33,7 +35,7 @@ export class Indicator {
   #on = false;
 
   constructor(options: IndicatorOptions) {
-    this.#io = new options.Digital({ pin: options.pin, mode: options.Digital.Output });
+    this.#io = "output" in options ? options.output : new options.Digital({ pin: options.pin, mode: options.Digital.Output });
     this.#activeLow = options.activeLow ?? false;
     this.#set(false);
   }

@@ -1,13 +1,14 @@
-// The officer's feedback: the user LED and the vibration motor, wired as hal/board.ts says,
-// each playing the patterns in patterns.ts.
+// The officer's feedback: the user LED (a GPIO) and the vibration motor (an I/O expander pin,
+// opened by the caller), wired as hal/board.ts says, each playing the patterns in patterns.ts.
 import { Indicator } from "./indicator";
 import type { DigitalClass } from "./debounce";
 import { LED, VIBRATION } from "./patterns";
+import type { OutputPin } from "./pca9554";
 
 export interface IndicatorsOptions {
   Digital: DigitalClass;
   led: { pin: number; activeLow?: boolean };
-  vibration: { pin: number };
+  vibration: { pin: number; activeLow?: boolean } | { output: OutputPin; activeLow?: boolean };
 }
 
 export type LedState = "off" | "standby" | "recording";
@@ -18,7 +19,8 @@ export class Indicators {
 
   constructor(options: IndicatorsOptions) {
     this.led = new Indicator({ Digital: options.Digital, pin: options.led.pin, activeLow: options.led.activeLow ?? false });
-    this.vibration = new Indicator({ Digital: options.Digital, pin: options.vibration.pin });
+    const v = options.vibration;
+    this.vibration = new Indicator("output" in v ? v : { Digital: options.Digital, pin: v.pin, activeLow: v.activeLow });
   }
 
   /** The LED's base state (a warning, while on, shows over it). */

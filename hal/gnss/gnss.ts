@@ -1,6 +1,7 @@
 // The GNSS receiver as an ECMA-419 sensor (§13 pattern; ECMA-419 has no GNSS class, so the
 // sample names follow W3C Geolocation as Moddable's embedded:sensor/Location does, plus
-// satellites, hdop, quality and fix). It opens the UART itself, assembles NMEA lines,
+// satellites, hdop, quality and fix). It opens its byte source itself (a UART, or the
+// receiver's DDC port on I2C, ddc-source.ts: the same bytes either way), assembles NMEA lines,
 // merges each epoch's GGA and RMC into a sample and reports fix lost/regained with
 // hysteresis through onFix, a Moddable-style extension like onSample.
 import Time from 'time';
@@ -9,6 +10,7 @@ import { EpochAssembler, summarize, type Epoch, type EpochSummary } from './epoc
 import { FixHysteresis, type FixHysteresisOptions } from './fix-hysteresis';
 import { LineAssembler, parseSentence, type LineCounters } from './nmea';
 import type { GnssSerialOptions, SerialIo, SerialIoOptions } from './serial-io';
+import { DdcByteSource, type GnssDdcOptions } from './ddc-source';
 
 export interface GnssSample {
   /** Degrees, WGS 84; undefined without a fix (as are altitude, speed and heading). */
@@ -34,7 +36,8 @@ export interface GnssSample {
 }
 
 export interface GnssOptions {
-  sensor: GnssSerialOptions;
+  /** A UART (receive, baud…) or the receiver's DDC port on I2C (data, clock, address…). */
+  sensor: GnssSerialOptions | GnssDdcOptions;
   onSample?: (this: GNSS) => void;
   onError?: (this: GNSS, error: unknown) => void;
   /** Fix gained (true) or lost (false), after hysteresis. */
@@ -69,7 +72,7 @@ export default class GNSS {
   #lastEpochTicks: number;
 
   constructor(options: GnssOptions) {
-    const { io: IO, receive, transmit, port, baud } = options.sensor;
+    const sensor = options.sensor;
     this.#hysteresis = new FixHysteresis(options.hysteresis);
     this.#silence = silenceOf(options.silence);
     this.#onSample = options.onSample;
@@ -78,17 +81,8 @@ export default class GNSS {
     this.target = options.target;
     this.#lastEpochTicks = Time.ticks;
     const gnss = this;
-    const serial: SerialIoOptions = {
-      receive,
-      baud: baud ?? 9600,
-      port: port ?? 0,
-      format: 'buffer',
-      onReadable() {
-        gnss.#readable();
-      },
-    };
-    if (transmit !== undefined) serial.transmit = transmit;
-    this.#io = new IO(serial);
+    const onReadable = () => gnss.#readable();
+    this.#io = "data" in sensor ? new DdcByteSource({ ...sensor, onReadable }) : openSerial(sensor, onReadable);
     this.#watchdog = Timer.repeat(() => this.#checkSilence(), 1000);
   }
 
@@ -194,6 +188,13 @@ export default class GNSS {
     }
     if (this.#hysteresis.lose() !== undefined) this.#onFix?.call(this, false);
   }
+}
+
+function openSerial(sensor: GnssSerialOptions, onReadable: () => void): SerialIo {
+  const { io: IO, receive, transmit, port, baud } = sensor;
+  const serial: SerialIoOptions = { receive, baud: baud ?? 9600, port: port ?? 0, format: 'buffer', onReadable };
+  if (transmit !== undefined) serial.transmit = transmit;
+  return new IO(serial);
 }
 
 function silenceOf(value: number | undefined): number {

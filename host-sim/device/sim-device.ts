@@ -33,6 +33,8 @@ import { AmbientMicrophone } from '../models/microphone';
 import { Pcf8563 } from '../models/pcf8563';
 import { RecordingSpeaker } from '../models/speaker';
 import { GnssReceiver } from '../models/gnss-receiver';
+import { UbloxDdc } from '../models/ublox-ddc';
+import { Pca9554Model } from '../models/pca9554';
 import type { TrackPoint } from '../models/gnss-track';
 import { projectRoot } from '../project-root';
 import { Scheduler } from '../time/scheduler';
@@ -109,12 +111,16 @@ export class SimDevice {
   readonly rtc: Pcf8563;
   readonly buttons: { record: ButtonModel; mark: ButtonModel };
   readonly led = new IndicatorRecorder({ activeLow: BOARD.led.activeLow });
-  readonly vibration = new IndicatorRecorder();
+  readonly vibration = new IndicatorRecorder({ activeLow: BOARD.vibration.activeLow });
   readonly battery: BatteryModel;
   readonly camera: SceneCamera;
   readonly microphone: AmbientMicrophone;
   readonly speaker = new RecordingSpeaker();
   readonly gnss: GnssReceiver;
+  /** The receiver's DDC port on the I2C bus; like the expander, new at each power-up (its buffer is RAM). */
+  gnssPort!: UbloxDdc;
+  /** The I/O expander the vibration motor hangs on. */
+  expander!: Pca9554Model;
   /** The technician's end of the maintenance cable. */
   readonly maintenance: MaintenanceLink;
   /** The secure element on the I2C bus: its key signs the chain when booting through device-main. */
@@ -170,9 +176,12 @@ export class SimDevice {
     board.attachDigital(BOARD.buttons.record, this.buttons.record);
     board.attachDigital(BOARD.buttons.mark, this.buttons.mark);
     board.attachDigital(BOARD.led.pin, this.led);
-    board.attachDigital(BOARD.vibration.pin, this.vibration);
+    this.expander = new Pca9554Model(this.scheduler);
+    this.expander.attach(BOARD.vibration.expanderPin, this.vibration);
+    board.attachI2c(BOARD.i2c.port, BOARD.expander.address, this.expander);
     board.attachAnalog(BOARD.battery.pin, this.battery);
-    board.attachSerial(BOARD.gnss.port, this.gnss);
+    this.gnssPort = new UbloxDdc({ receiver: this.gnss, scheduler: this.scheduler });
+    board.attachI2c(BOARD.i2c.port, BOARD.gnss.address, this.gnssPort);
     board.attachSerial(BOARD.maintenance.port, this.maintenance);
     attachAtecc608(board, BOARD.i2c.port, this.secureElement, BOARD.secureElement.address);
     board.camera = this.camera;

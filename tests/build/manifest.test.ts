@@ -380,14 +380,12 @@ describe('defines', () => {
     expect(FRAMESIZES).toContain(`${MEDIA_PROFILE.width}x${MEDIA_PROFILE.height}`);
   });
 
-  test('no GPIO is used twice (board parts, audio defines, the Sense board\'s camera bus)', () => {
+  test('no GPIO is used twice (board parts, audio defines, the Sense board\'s camera bus, the card)', () => {
     // build/devices/esp32/targets/xiao_esp32s3_sense/manifest.json defines.camera (fixed wiring).
     const camera = [10, 13, 47, 38, 39, 40, 15, 17, 18, 16, 14, 12, 11, 48];
     const uses: Array<[string, number]> = [
       ['i2c.data', BOARD.i2c.data],
       ['i2c.clock', BOARD.i2c.clock],
-      ['gnss.receive', BOARD.gnss.receive],
-      ['gnss.transmit', BOARD.gnss.transmit],
       ['speaker.bck', manifest.defines.audioOut.i2s.bck_pin],
       ['speaker.lr', manifest.defines.audioOut.i2s.lr_pin],
       ['speaker.dataOut', manifest.defines.audioOut.i2s.dataout_pin],
@@ -396,7 +394,6 @@ describe('defines', () => {
       ['button.record', BOARD.buttons.record],
       ['button.mark', BOARD.buttons.mark],
       ['led', BOARD.led.pin],
-      ['vibration', BOARD.vibration.pin],
       ['battery', BOARD.battery.pin],
       ['card.clock', BOARD.card.clock],
       ['card.command', BOARD.card.command],
@@ -410,9 +407,17 @@ describe('defines', () => {
       if (seen.has(pin)) clashes.push(`GPIO${pin}: ${seen.get(pin)} and ${what}`);
       seen.set(pin, what);
     }
-    // The one open conflict (docs/HARDWARE.md "Pin budget"): the speaker's I2S on the card's
-    // SDMMC lines. Any other clash, or this one resolved, fails here until the docs say so.
-    expect(clashes).toEqual(['GPIO7: speaker.bck and card.clock', 'GPIO9: speaker.dataOut and card.command', 'GPIO8: speaker.lr and card.data0']);
+    // The speaker moved off the card's SDMMC lines (docs/HARDWARE.md "Pin budget", resolved):
+    // the GNSS receiver and the vibration motor went onto the I2C bus to free its pins.
+    expect(clashes).toEqual([]);
+    // The XIAO's edge GPIOs (D0-D10) are all in use, none twice.
+    expect([1, 2, 3, 4, 5, 6, 43, 44, 7, 8, 9].filter((p) => !seen.has(p))).toEqual([]);
+  });
+
+  test('the speaker\'s new pins are none of the S3\'s strapping (0, 3, 45, 46), USB (19, 20) or module flash/PSRAM (26-37) pins', () => {
+    const reserved = [0, 3, 45, 46, 19, 20, ...Array.from({ length: 12 }, (_, i) => 26 + i)];
+    const i2s = manifest.defines.audioOut.i2s;
+    expect([i2s.bck_pin, i2s.lr_pin, i2s.dataout_pin].filter((p: number) => reserved.includes(p))).toEqual([]);
   });
 });
 

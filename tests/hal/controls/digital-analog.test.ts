@@ -69,12 +69,12 @@ test('onReadable needs an edge; close is idempotent and everything else throws a
 
 test('outputs report each level with the virtual time; inputs refuse writes', () => {
   const rig = controlsRig();
-  const out = new Digital({ pin: BOARD.vibration.pin, mode: Digital.Output });
+  const out = new Digital({ pin: BOARD.led.pin, mode: Digital.Output });
   rig.until(50);
   out.write(1);
   rig.until(80);
   out.write(0);
-  expect(rig.vibration.levels).toEqual([{ atMs: 0, value: 0 }, { atMs: 50, value: 1 }, { atMs: 80, value: 0 }]);
+  expect(rig.led.levels).toEqual([{ atMs: 0, value: 0 }, { atMs: 50, value: 1 }, { atMs: 80, value: 0 }]);
   expect(out.read()).toBe(0);
   const input = new Digital({ pin: BOARD.buttons.mark, mode: Digital.InputPullUp });
   expect(() => input.write(1)).toThrow();

@@ -1,4 +1,7 @@
 import Digital from 'embedded:io/digital';
+import I2C from 'embedded:io/i2c';
+import { Pca9554 } from '../../../hal/controls/pca9554';
+import type { I2cIoClass } from '../../../hal/rtc/i2c-io';
 import { useBoard } from '../../../host-sim/board/current';
 import { Indicators } from '../../../hal/controls/indicators';
 import { LED } from '../../../hal/controls/patterns';
@@ -7,10 +10,16 @@ import { controlsRig } from './rig';
 
 afterEach(() => useBoard(undefined));
 
+/** The indicators as firmware/main.ts wires them: the motor on the I/O expander's pin. */
+function indicators(expander: Pca9554) {
+  const { expanderPin, activeLow } = BOARD.vibration;
+  return new Indicators({ Digital, led: BOARD.led, vibration: { output: expander.output(expanderPin, activeLow ? 1 : 0), activeLow } });
+}
+
 function setup() {
   const rig = controlsRig();
-  const ind = new Indicators({ Digital, led: BOARD.led, vibration: BOARD.vibration });
-  return { rig, ind };
+  const expander = new Pca9554({ sensor: { io: I2C as unknown as I2cIoClass, ...BOARD.i2c, address: BOARD.expander.address } });
+  return { rig, ind: indicators(expander), expander };
 }
 
 test('the LED is active low and starts off; standby blinks 100 ms every 3 s', () => {
@@ -86,7 +95,7 @@ test('a critical buzz interrupts a confirm; a confirm asked for during a critica
 });
 
 test('close turns the outputs off and frees the pins', () => {
-  const { rig, ind } = setup();
+  const { rig, ind, expander } = setup();
   ind.state('recording');
   ind.critical();
   rig.until(100);
@@ -94,5 +103,7 @@ test('close turns the outputs off and frees the pins', () => {
   rig.until(5000);
   expect(rig.led.isOnAt(100)).toBe(false);
   expect(rig.vibration.isOnAt(100)).toBe(false);
-  new Indicators({ Digital, led: BOARD.led, vibration: BOARD.vibration }).close();
+  // The motor's pin is an input again, pulled up: the P-channel switch is off.
+  expect(rig.expander.registers()[3] & (1 << BOARD.vibration.expanderPin)).not.toBe(0);
+  indicators(expander).close();
 });
