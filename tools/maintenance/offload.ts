@@ -26,7 +26,7 @@ export interface OffloadResult {
 }
 
 export async function offload(client: MaintenanceClient, store: EvidenceStoreBackend, o: OffloadOptions): Promise<OffloadResult> {
-  const pos = store.position(o.deviceId);
+  const pos = await store.position(o.deviceId);
   const from = pos ? pos.throughSeq + 1 : 0;
   // What the device holds from there.
   const wanted: { seq: number; size: number }[] = [];
@@ -43,8 +43,8 @@ export async function offload(client: MaintenanceClient, store: EvidenceStoreBac
   let done = 0;
   let batch: { seq: number; bytes: Uint8Array }[] = [];
   let batched = 0;
-  const flush = () => {
-    if (batch.length > 0) store.accept(o.deviceId, batch);
+  const flush = async () => {
+    if (batch.length > 0) await store.accept(o.deviceId, batch);
     batch = [];
     batched = 0;
   };
@@ -61,12 +61,12 @@ export async function offload(client: MaintenanceClient, store: EvidenceStoreBac
     }
     batch.push({ seq: e.seq, bytes });
     batched += e.size;
-    if (batched >= batchBytes) flush();
+    if (batched >= batchBytes) await flush();
   }
-  flush();
-  const held = store.position(o.deviceId);
+  await flush();
+  const held = await store.position(o.deviceId);
   if (!held) return { entries: 0, bytes: 0, throughSeq: null, reclaimed: null };
-  await client.call({ cmd: 'receipt' }, store.receipt(o.deviceId, o.now()));
+  await client.call({ cmd: 'receipt' }, await store.receipt(o.deviceId, o.now()));
   let reclaimed: OffloadResult['reclaimed'] = null;
   if (o.reclaim) {
     const r = await client.call({ cmd: 'reclaim' });

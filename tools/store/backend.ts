@@ -36,16 +36,19 @@ export interface AcceptResult {
   position: StorePosition;
 }
 
+/** A value or a promise of it: the directory store answers at once, a networked one later. */
+export type Awaitable<T> = T | Promise<T>;
+
 export interface EvidenceStoreBackend {
   identity(): StoreIdentity;
   /** undefined when the store holds nothing of the device. */
-  position(deviceId: string): StorePosition | undefined;
+  position(deviceId: string): Awaitable<StorePosition | undefined>;
   /**
    * Takes a batch that continues the device's chain exactly from position(deviceId) (or
    * from seq 0 and the genesis link), after an optional prefix re-sending held entries
    * unchanged. All or nothing: throws StoreRefusal, writing nothing, when any entry fails.
    */
-  accept(deviceId: string, entries: readonly OffloadEntry[]): AcceptResult;
+  accept(deviceId: string, entries: readonly OffloadEntry[]): Awaitable<AcceptResult>;
   /** The signed receipt (encodeSignedReceipt) for the current position; time in ms since 1970. */
-  receipt(deviceId: string, time: number): Uint8Array;
+  receipt(deviceId: string, time: number): Awaitable<Uint8Array>;
 }
