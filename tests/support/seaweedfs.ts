@@ -80,6 +80,8 @@ export async function startSeaweed(weed: string): Promise<SeaweedServer> {
     '-s3.port.iceberg=0',
     '-s3.port.lance=0',
     '-master.telemetry=false',
+    // A write to a missing bucket must fail, not make a bucket without Object Lock.
+    '-s3.autoCreateBucket=false',
     `-s3.config=${join(dir, 's3.json')}`,
     // Unix sockets default to fixed names under /tmp: keep them in this server's directory.
     `-s3.localSocket=${join(dir, 's3.sock')}`,
