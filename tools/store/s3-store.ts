@@ -34,6 +34,8 @@ import { parseStoreKey, signWithStoreKey, type StoreKey } from './store-key';
 /** Art. 15: kept as long as the case file. A bureau sets its own term; this is the default. */
 export const DEFAULT_RETENTION_DAYS = 3650;
 const DAY_MS = 86_400_000;
+/** Entry objects written at once in one batch: enough to fill the link, few enough for any engine. */
+const ENTRY_PUTS_IN_FLIGHT = 4;
 
 /** An index object: the index line, and the version of the entry object it names. */
 export interface HeldLine extends IndexLine {
@@ -164,8 +166,9 @@ export class S3EvidenceStore implements EvidenceStoreBackend {
       const received = this.#now();
       // Entry objects first, then the index objects naming them, in seq order: a cut in
       // between leaves only unnamed objects, and the re-sent batch finds them and goes on.
-      const versions: string[] = [];
-      for (const e of plan.added) versions.push(await this.#putEntryObject(e.sha256, e.bytes));
+      // The entry objects may go in parallel (none is named yet); the index objects go one by
+      // one in seq order, so a cut leaves a prefix of the chain named and nothing after a hole.
+      const versions = await inParallel(plan.added, ENTRY_PUTS_IN_FLIGHT, (e) => this.#putEntryObject(e.sha256, e.bytes));
       for (const [i, e] of plan.added.entries()) {
         const line: HeldLine = { seq: e.seq, sha256: e.sha256, link: toHex(e.link), bytes: e.bytes.length, received, version: versions[i] };
         const written = await this.#putOnce(indexKey(deviceId, e.seq), new TextEncoder().encode(encodeHeldLine(line)), 'application/json');
@@ -272,6 +275,20 @@ export class S3EvidenceStore implements EvidenceStoreBackend {
     }
     return key;
   }
+}
+
+/** fn over items, at most n at a time; results in the items' order. */
+async function inParallel<T, R>(items: readonly T[], n: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
+  return out;
 }
 
 function status(e: unknown): number | undefined {
