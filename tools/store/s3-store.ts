@@ -34,8 +34,8 @@ import { parseStoreKey, signWithStoreKey, type StoreKey } from './store-key';
 /** Art. 15: kept as long as the case file. A bureau sets its own term; this is the default. */
 export const DEFAULT_RETENTION_DAYS = 3650;
 const DAY_MS = 86_400_000;
-/** Entry objects written at once in one batch: enough to fill the link, few enough for any engine. */
-const ENTRY_PUTS_IN_FLIGHT = 4;
+/** Objects written at once in one batch: enough to fill the link, few enough for any engine. */
+const PUTS_IN_FLIGHT = 4;
 
 /** An index object: the index line, and the version of the entry object it names. */
 export interface HeldLine extends IndexLine {
@@ -143,7 +143,8 @@ export class S3EvidenceStore implements EvidenceStoreBackend {
     const keys = [...first.keys()].filter((k) => /^devices\/[^/]+\/\d{10}\.json$/.test(k)).sort();
     const lines: HeldLine[] = [];
     for (const [i, k] of keys.entries()) {
-      if (k !== indexKey(deviceId, i)) throw new StoreError(`s3://${this.bucket}/${prefix}: index objects skip entry ${i} (found ${k})`);
+      // Past a hole (a batch cut while its index objects were being written) nothing is held yet.
+      if (k !== indexKey(deviceId, i)) break;
       const bytes = await getObject(this.s3, this.bucket, k, first.get(k));
       lines.push(parseHeldLine(new TextDecoder().decode(bytes), i, `s3://${this.bucket}/${k}`));
     }
@@ -166,19 +167,13 @@ export class S3EvidenceStore implements EvidenceStoreBackend {
       const received = this.#now();
       // Entry objects first, then the index objects naming them, in seq order: a cut in
       // between leaves only unnamed objects, and the re-sent batch finds them and goes on.
-      // The entry objects may go in parallel (none is named yet); the index objects go one by
-      // one in seq order, so a cut leaves a prefix of the chain named and nothing after a hole.
-      const versions = await inParallel(plan.added, ENTRY_PUTS_IN_FLIGHT, (e) => this.#putEntryObject(e.sha256, e.bytes));
-      for (const [i, e] of plan.added.entries()) {
-        const line: HeldLine = { seq: e.seq, sha256: e.sha256, link: toHex(e.link), bytes: e.bytes.length, received, version: versions[i] };
-        const written = await this.#putOnce(indexKey(deviceId, e.seq), new TextEncoder().encode(encodeHeldLine(line)), 'application/json');
-        if (!written) {
-          // Another writer got there first: forget what we knew and let the caller send again.
-          this.#held.delete(deviceId);
-          throw new StoreError(`s3://${this.bucket}/${indexKey(deviceId, e.seq)}: written meanwhile by another writer; offload again`);
-        }
-        lines.push(line);
-      }
+      // Entry objects, then the index objects naming them, each group in parallel: a cut
+      // leaves unnamed objects, or index objects past a hole, which the rebuild does not
+      // count (the chain held is the unbroken run from entry 0); the re-sent batch finds them.
+      const versions = await inParallel(plan.added, PUTS_IN_FLIGHT, (e) => this.#putEntryObject(e.sha256, e.bytes));
+      const added = plan.added.map((e, i): HeldLine => ({ seq: e.seq, sha256: e.sha256, link: toHex(e.link), bytes: e.bytes.length, received, version: versions[i] }));
+      const kept = await inParallel(added, PUTS_IN_FLIGHT, (line) => this.#putIndexObject(deviceId, line));
+      lines.push(...kept);
     }
     return { deviceId, added: plan.added.length, resent: plan.resent, position: positionOf(lines)! };
   }
@@ -224,6 +219,25 @@ export class S3EvidenceStore implements EvidenceStoreBackend {
       n++;
     }
     return n;
+  }
+
+  /**
+   * Writes an index object once. One already there (left by a cut batch) is taken when it
+   * names the same entry; any other is another writer's, and the offload must be sent again.
+   */
+  async #putIndexObject(deviceId: string, line: HeldLine): Promise<HeldLine> {
+    const key = indexKey(deviceId, line.seq);
+    if (await this.#putOnce(key, new TextEncoder().encode(encodeHeldLine(line)), 'application/json')) return line;
+    const text = await readFirstVersion(this.s3, this.bucket, key);
+    let found: HeldLine | undefined;
+    try {
+      found = parseHeldLine(new TextDecoder().decode(text!), line.seq, `s3://${this.bucket}/${key}`);
+    } catch {
+      found = undefined;
+    }
+    if (found && found.sha256 === line.sha256 && found.link === line.link && found.bytes === line.bytes) return found;
+    this.#held.delete(deviceId);
+    throw new StoreError(`s3://${this.bucket}/${key}: written meanwhile by another writer; offload again`);
   }
 
   /** Writes an entry object once; one already there (a resumed offload, the same bytes) is reused. */

@@ -15,6 +15,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { parseEntry, toHex } from '../../../firmware/core/evidence';
+import { sha256Hex as sha256 } from '../../../tools/store/continuity';
 import { offload } from '../../../tools/maintenance/offload';
 import { checkReceipt, StoreRefusal, type OffloadEntry } from '../../../tools/store';
 import { indexKey, S3EvidenceStore } from '../../../tools/store/s3-store';
@@ -102,6 +103,29 @@ maybe('S3EvidenceStore on SeaweedFS with Object Lock', () => {
       const receipt = checkReceipt(await reopened.receipt(deviceId, START + 3_600_000), store.identity().publicKey).body;
       expect(receipt).toMatchObject({ store: 'luoping-evidence', deviceId, throughSeq: (await store.position(deviceId))!.throughSeq });
     }
+  });
+
+  test('a batch cut while its index objects were written leaves a hole: nothing past it counts, and the re-sent batch fills it', async () => {
+    const chain = deviceChain();
+    const pem = newKeyPem();
+    const bucket = bucketName();
+    const store = await S3EvidenceStore.create(s3, bucket, 'county-store-1', pem, { now: () => T0, retentionDays: 30 });
+    await store.accept('QC-SAMPLE-01', chain.slice(0, 5));
+    // What a cut leaves: entry objects 5 and 6 written, the index object of 6 but not of 5.
+    const versions: string[] = [];
+    for (const e of chain.slice(5, 7)) {
+      const r = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: ObjectStore.relPath(sha256(e.bytes)), Body: e.bytes, IfNoneMatch: '*' }));
+      versions.push(r.VersionId!);
+    }
+    const six = { seq: 6, sha256: sha256(chain[6].bytes), link: toHex(parseEntry(chain[6].bytes).seal.link), bytes: chain[6].bytes.length, received: T0, version: versions[1] };
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: indexKey('QC-SAMPLE-01', 6), Body: JSON.stringify(six) + '\n', IfNoneMatch: '*' }));
+    const reopened = await S3EvidenceStore.open(s3, bucket, pem, { now: () => T0 });
+    expect((await reopened.position('QC-SAMPLE-01'))!.throughSeq).toBe(4);
+    expect(await reopened.accept('QC-SAMPLE-01', chain)).toMatchObject({ added: chain.length - 5, resent: 5, position: { throughSeq: chain.length - 1 } });
+    const rebuilt = await (await S3EvidenceStore.open(s3, bucket, pem)).rebuild('QC-SAMPLE-01');
+    expect(rebuilt).toEqual(await reopened.held('QC-SAMPLE-01'));
+    expect(rebuilt[6]).toEqual(six);
+    expect(rebuilt[5].version).toBe(versions[0]);
   });
 
   describe('one device chain in a bucket', () => {
