@@ -82,3 +82,15 @@ export async function logout(db: SqlDb, token: string, now: number): Promise<voi
 }
 
 const FAKE_HASH = hashPassword('no account has this password', { N: 1 << 15, r: 8, p: 1 });
+
+/** Assigns a unit to an officer's account (the officer then sees that unit's evidence); audited. */
+export async function assignUnit(db: SqlDb, deviceId: string, officer: string, now: number): Promise<void> {
+  const rows = await db.all('SELECT role FROM accounts WHERE name = $1', [officer]);
+  if (rows[0]?.role !== 'officer') throw new AccountError(`${officer} is not an officer's account`);
+  if (!/^[A-Za-z0-9_-]{1,16}$/.test(deviceId)) throw new AccountError(`not a device id: ${JSON.stringify(deviceId)}`);
+  await db.transaction(async (tx) => {
+    await tx.run('DELETE FROM assignments WHERE device_id = $1', [deviceId]);
+    await tx.run('INSERT INTO assignments (device_id, officer) VALUES ($1, $2)', [deviceId, officer]);
+  });
+  await appendAudit(db, { at: now, actor: '-', action: 'assign', target: deviceId, detail: officer });
+}

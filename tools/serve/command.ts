@@ -6,12 +6,12 @@ import { parseArgs } from '../args';
 import { EXIT_OK, UsageError } from '../errors';
 import type { Io } from '../io';
 import { StoreError } from '../store/errors';
-import { AccountError, addAccount } from './accounts';
+import { AccountError, addAccount, assignUnit } from './accounts';
 import { listen, serviceServer } from './server';
 import { openEmbedded, type Service } from './service';
 
 export const serveUsage = 'quancheng serve DIR [--listen HOST:PORT]   (default 127.0.0.1:8420; port 0 picks a free one)';
-export const accountsUsage = 'quancheng accounts add DIR --name NAME --role officer|data-manager|inspector|leader|technician  (password on stdin) | ls DIR';
+export const accountsUsage = 'quancheng accounts add DIR --name NAME --role officer|data-manager|inspector|leader|technician  (password on stdin) | assign DIR --device ID --officer NAME | ls DIR';
 
 async function open(command: string, dir: string): Promise<Service> {
   try {
@@ -71,6 +71,23 @@ export async function runAccounts(argv: readonly string[], io: Io, stdin: () => 
       await service.db.close();
     }
     io.out(`account ${name} (${role}) added\n`);
+    return EXIT_OK;
+  }
+  if (sub === 'assign') {
+    const args = parseArgs('accounts assign', rest, { values: ['device', 'officer'], positionals: ['DIR'] });
+    const deviceId = args.values.get('device');
+    const officer = args.values.get('officer');
+    if (!deviceId || !officer) throw new UsageError('accounts assign: --device and --officer are required');
+    const service = await open('accounts', args.positionals[0]);
+    try {
+      await assignUnit(service.db, deviceId, officer, service.now());
+    } catch (e) {
+      if (e instanceof AccountError) throw new UsageError(`accounts assign: ${e.message}`);
+      throw e;
+    } finally {
+      await service.db.close();
+    }
+    io.out(`unit ${deviceId} assigned to ${officer}\n`);
     return EXIT_OK;
   }
   if (sub === 'ls') {

@@ -22,6 +22,16 @@ const TEXT = {
   denied: { zh: '无权访问', en: 'Not allowed' },
   none: { zh: '无', en: 'none' },
   role: { zh: '角色', en: 'Role' },
+  deadlines: { zh: '存储期限', en: 'Deadline board' },
+  deadlineRule: { zh: '每段录像应在 7 个工作日内存入指定存储（第十四条）；工作日为周一至周五，除法定节假日，含调休上班日。', en: 'Each recording must reach the designated store within 7 working days (art. 14); working days are Monday to Friday, less official holidays, plus make-up working days.' },
+  started: { zh: '开始录制', en: 'Started' },
+  deadline: { zh: '期限', en: 'Deadline' },
+  received: { zh: '存入时间', en: 'Received' },
+  onTime: { zh: '按期', en: 'on time' },
+  late: { zh: '逾期', en: 'late' },
+  extension: { zh: '延期批准（批准人、时间、至、理由）', en: 'Extension (by, when, until, why)' },
+  approve: { zh: '批准延期', en: 'Approve extension' },
+  nextPage: { zh: '下一页', en: 'Next page' },
 } as const;
 
 export type TextKey = keyof typeof TEXT;

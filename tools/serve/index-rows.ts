@@ -27,6 +27,8 @@ export interface RecordingRow {
   started: number;
   deadline: number;
   received: number;
+  /** 1 when every entry arrived by the deadline, 0 when the last arrived after it. */
+  on_time: number;
 }
 
 export interface IndexRows {
@@ -60,13 +62,15 @@ export function recordingRows(entries: readonly EntryRow[]): RecordingRow[] {
     if (e.recording === 0) continue;
     const key = `${e.device_id}/${e.recording}`;
     const r = byKey.get(key);
-    if (!r) byKey.set(key, { device_id: e.device_id, recording: e.recording, first_seq: e.seq, last_seq: e.seq, started: e.wall_start, deadline: recordingDeadline(e.wall_start), received: e.received });
+    if (!r) byKey.set(key, { device_id: e.device_id, recording: e.recording, first_seq: e.seq, last_seq: e.seq, started: e.wall_start, deadline: recordingDeadline(e.wall_start), received: e.received, on_time: 1 });
     else {
       r.last_seq = e.seq;
       r.received = Math.max(r.received, e.received);
     }
   }
-  return [...byKey.values()];
+  const rows = [...byKey.values()];
+  for (const r of rows) r.on_time = r.received <= r.deadline ? 1 : 0;
+  return rows;
 }
 
 /** The derived index computed from the held chains and objects alone, sorted. */
@@ -81,7 +85,7 @@ export async function rebuildIndex(source: HeldSource): Promise<IndexRows> {
 /** The derived index as the database holds it, sorted the same way. */
 export async function readIndexRows(db: SqlDb): Promise<IndexRows> {
   const entries = (await db.all('SELECT device_id, seq, sha256, link, bytes, received, recording, wall_start FROM entries')) as unknown as EntryRow[];
-  const recordings = (await db.all('SELECT device_id, recording, first_seq, last_seq, started, deadline, received FROM recordings')) as unknown as RecordingRow[];
+  const recordings = (await db.all('SELECT device_id, recording, first_seq, last_seq, started, deadline, received, on_time FROM recordings')) as unknown as RecordingRow[];
   return sortRows({ entries, recordings });
 }
 
@@ -102,9 +106,9 @@ export async function writeIndexRows(db: SqlDb, rows: readonly EntryRow[]): Prom
       await tx.run('INSERT INTO entries (device_id, seq, sha256, link, bytes, received, recording, wall_start) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING', [e.device_id, e.seq, e.sha256, e.link, e.bytes, e.received, e.recording, e.wall_start]);
     }
     for (const r of recordingRows(rows)) {
-      const inserted = await tx.run('INSERT INTO recordings (device_id, recording, first_seq, last_seq, started, deadline, received) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING', [r.device_id, r.recording, r.first_seq, r.last_seq, r.started, r.deadline, r.received]);
+      const inserted = await tx.run('INSERT INTO recordings (device_id, recording, first_seq, last_seq, started, deadline, received, on_time) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING', [r.device_id, r.recording, r.first_seq, r.last_seq, r.started, r.deadline, r.received, r.on_time]);
       // A recording whose first entries came in an earlier offload: extend it.
-      if (inserted.changes === 0) await tx.run('UPDATE recordings SET last_seq = $3, received = $4 WHERE device_id = $1 AND recording = $2 AND last_seq < $3', [r.device_id, r.recording, r.last_seq, r.received]);
+      if (inserted.changes === 0) await tx.run('UPDATE recordings SET last_seq = $3, received = $4, on_time = CASE WHEN $4 <= deadline THEN 1 ELSE 0 END WHERE device_id = $1 AND recording = $2 AND last_seq < $3', [r.device_id, r.recording, r.last_seq, r.received]);
     }
   });
 }

@@ -4,6 +4,7 @@ import type { Session } from './accounts';
 import { escapeHtml as h, sendBytes, sendHtml } from './http-util';
 import { ROLE_NAME, t, type Lang } from './i18n';
 import type { Request } from './server';
+import { boardPage, BOARD_PAGE, decodeBoardKey, encodeBoardKey, type BoardRow } from './deadline-board';
 
 const iso = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 19) + 'Z';
 
@@ -11,7 +12,7 @@ function layout(r: Request, title: string, body: string, session?: Session): str
   const lang = r.lang;
   const other: Lang = lang === 'zh' ? 'en' : 'zh';
   const nav = session
-    ? `<nav><a href="/">${h(t(lang, 'devices'))}</a> · <a href="/audit">${h(t(lang, 'audit'))}</a> · ${h(session.name)} (${h(ROLE_NAME[session.role][lang])})
+    ? `<nav><a href="/">${h(t(lang, 'devices'))}</a> · <a href="/deadlines">${h(t(lang, 'deadlines'))}</a> · <a href="/audit">${h(t(lang, 'audit'))}</a> · ${h(session.name)} (${h(ROLE_NAME[session.role][lang])})
 <form method="post" action="/logout" style="display:inline"><input type="hidden" name="csrf" value="${h(session.csrf)}"><button>${h(t(lang, 'logout'))}</button></form>
 · <a href="?lang=${other}">${other === 'en' ? 'English' : '中文'}</a></nav>`
     : `<nav><a href="?lang=${other}">${other === 'en' ? 'English' : '中文'}</a></nav>`;
@@ -72,4 +73,26 @@ export async function auditCsvPage(r: Request, s: Session): Promise<void> {
   await appendAudit(r.service.db, { at: r.service.now(), actor: s.name, action: 'download', target: 'audit.csv', detail: '' });
   const csv = auditCsv(await auditRows(r.service.db));
   sendBytes(r.res, 200, new TextEncoder().encode(csv), 'text/csv; charset=utf-8', { 'content-disposition': 'attachment; filename="audit.csv"' });
+}
+
+/** The deadline board, a page at a time; a leader gets a form per recording to approve an extension. */
+export async function deadlinesPage(r: Request, s: Session): Promise<void> {
+  const l = r.lang;
+  const after = decodeBoardKey(r.url.searchParams.get('after'));
+  const { rows, next } = await boardPage(r.service.db, after, BOARD_PAGE, s.role === 'officer' ? s.name : undefined);
+  await appendAudit(r.service.db, { at: r.service.now(), actor: s.name, action: 'view', target: 'deadlines', detail: `${rows.length} recordings` });
+  const leader = s.role === 'leader';
+  const cells = (b: BoardRow) => {
+    const ext = b.ext_by ? `${h(b.ext_by)} ${h(iso(b.ext_at!))} → ${h(iso(b.ext_until!))}: ${h(b.ext_reason!)}` : '—';
+    const form = leader
+      ? `<td><form method="post" action="/deadlines/extend"><input type="hidden" name="csrf" value="${h(s.csrf)}"><input type="hidden" name="device" value="${h(b.device_id)}"><input type="hidden" name="recording" value="${b.recording}">
+<input name="until" type="date" required aria-label="until"><input name="reason" required aria-label="reason"><button>${h(t(l, 'approve'))}</button></form></td>`
+      : '';
+    return `<tr class="${b.on_time ? 'on-time' : 'late'}"><td>${h(b.device_id)}</td><td>${b.recording}</td><td>${h(iso(b.started))}</td><td>${h(iso(b.deadline))}</td><td>${h(iso(b.received))}</td><td>${h(t(l, b.on_time ? 'onTime' : 'late'))}</td><td>${ext}</td>${form}</tr>`;
+  };
+  const body = `<p>${h(t(l, 'deadlineRule'))}</p>
+<table><tr><th>${h(t(l, 'device'))}</th><th>#</th><th>${h(t(l, 'started'))}</th><th>${h(t(l, 'deadline'))}</th><th>${h(t(l, 'received'))}</th><th></th><th>${h(t(l, 'extension'))}</th>${leader ? '<th></th>' : ''}</tr>
+${rows.map(cells).join('\n')}</table>
+${next ? `<p><a href="/deadlines?after=${encodeURIComponent(encodeBoardKey(next))}">${h(t(l, 'nextPage'))}</a></p>` : ''}`;
+  sendHtml(r.res, 200, layout(r, t(l, 'deadlines'), body, s), langCookie(r));
 }

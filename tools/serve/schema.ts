@@ -31,9 +31,11 @@ export const SCHEMA: readonly string[] = [
     started BIGINT NOT NULL,
     deadline BIGINT NOT NULL,
     received BIGINT NOT NULL,
+    on_time BIGINT NOT NULL,
     PRIMARY KEY (device_id, recording))`,
-  // The deadline board reads recordings in deadline order, a page at a time.
-  `CREATE INDEX IF NOT EXISTS recordings_by_deadline ON recordings (deadline, device_id, recording)`,
+  // The deadline board reads recordings late first (on_time 0: the last entry arrived after
+  // the deadline), then by deadline, a page at a time from a key (no OFFSET scan).
+  `CREATE INDEX IF NOT EXISTS recordings_board ON recordings (on_time, deadline, device_id, recording)`,
   `CREATE TABLE IF NOT EXISTS accounts (
     name TEXT PRIMARY KEY,
     role TEXT NOT NULL,

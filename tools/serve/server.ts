@@ -9,11 +9,14 @@ import { login, logout, sessionOf, type Session } from './accounts';
 import { appendAudit } from './audit';
 import { cookies, form, HttpError, readBody, redirect, sendBytes, sendJson } from './http-util';
 import type { Lang } from './i18n';
-import { auditCsvPage, auditPage, devicesPage, loginPage } from './pages';
+import { auditCsvPage, auditPage, deadlinesPage, devicesPage, loginPage } from './pages';
+import { approveExtension } from './deadline-board';
+import { CHINA_2026, dayNumber, WorkingDays } from '../../firmware/core/policy/calendar';
 import type { Role } from './roles';
 import type { Service } from './service';
 
 export const SESSION_COOKIE = 'qc_session';
+const CALENDAR = new WorkingDays(CHINA_2026);
 const DEVICE_PATH = /^\/api\/devices\/([A-Za-z0-9_-]{1,16})\/(position|entries|receipt)$/;
 
 export interface Request {
@@ -56,6 +59,8 @@ function checkCsrf(r: Request, body: URLSearchParams): void {
 export const PAGE_ROLES = {
   devices: ['officer', 'data-manager', 'inspector', 'leader', 'technician'],
   audit: ['data-manager', 'inspector', 'leader'],
+  deadlines: ['officer', 'data-manager', 'inspector', 'leader'],
+  extend: ['leader'],
 } as const satisfies Record<string, readonly Role[]>;
 
 async function route(r: Request): Promise<void> {
@@ -97,6 +102,21 @@ async function route(r: Request): Promise<void> {
   }
   if (method === 'GET' && !r.session && !path.startsWith('/api/')) return redirect(res, '/login');
   if (method === 'GET' && path === '/') return devicesPage(r, await require(r, PAGE_ROLES.devices));
+  if (method === 'GET' && path === '/deadlines') return deadlinesPage(r, await require(r, PAGE_ROLES.deadlines));
+  if (method === 'POST' && path === '/deadlines/extend') {
+    const s = await require(r, PAGE_ROLES.extend);
+    const body = form(await readBody(req, 8192));
+    checkCsrf(r, body);
+    const deviceId = body.get('device') ?? '';
+    const recording = Number(body.get('recording'));
+    const reason = (body.get('reason') ?? '').trim();
+    const until = body.get('until') ?? '';
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(until) || !Number.isSafeInteger(recording) || reason === '') throw new HttpError(400, 'an extension needs a device, a recording, a date (until) and a reason');
+    const untilAt = CALENDAR.endOf(dayNumber(until));
+    if (!(await approveExtension(service.db, { device_id: deviceId, recording, approved_by: s.name, at: now, until_at: untilAt, reason }))) throw new HttpError(404, `no recording ${deviceId}/${recording}`);
+    await appendAudit(service.db, { at: now, actor: s.name, action: 'approve', target: `${deviceId}/${recording}`, detail: `deadline extended to ${until}: ${reason}` });
+    return redirect(res, '/deadlines');
+  }
   if (method === 'GET' && path === '/audit') return auditPage(r, await require(r, PAGE_ROLES.audit));
   if (method === 'GET' && path === '/audit.csv') return auditCsvPage(r, await require(r, PAGE_ROLES.audit));
   throw new HttpError(404, `no route ${method} ${path}`);
