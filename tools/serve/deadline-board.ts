@@ -36,11 +36,8 @@ export function decodeBoardKey(s: string | null): BoardKey | undefined {
   return m ? { on_time: Number(m[1]), deadline: Number(m[2]), recording: Number(m[3]), device_id: m[4] } : undefined;
 }
 
-/** One page of the board; officer: only the units assigned to that officer. */
-export async function boardPage(db: SqlDb, after: BoardKey | undefined, limit = BOARD_PAGE, officer?: string): Promise<{ rows: BoardRow[]; next: BoardKey | undefined }> {
-  const k = after ?? { on_time: -1, deadline: -1, device_id: '', recording: -1 };
-  const rows = (await db.all(
-    `SELECT r.device_id, r.recording, r.started, r.deadline, r.received, r.on_time,
+/** $1..$4: the key after which the page starts; $5: its length; $6: an officer's name, or '' for all units. */
+export const BOARD_SQL = `SELECT r.device_id, r.recording, r.started, r.deadline, r.received, r.on_time,
        x.approved_by AS ext_by, x.at AS ext_at, x.until_at AS ext_until, x.reason AS ext_reason
      FROM recordings r
      LEFT JOIN extensions x ON x.device_id = r.device_id AND x.recording = r.recording
@@ -48,7 +45,13 @@ export async function boardPage(db: SqlDb, after: BoardKey | undefined, limit = 
      WHERE (r.on_time, r.deadline, r.device_id, r.recording) > ($1, $2, $3, $4)
        AND ($6 = '' OR r.device_id IN (SELECT a.device_id FROM assignments a WHERE a.officer = $6))
      ORDER BY r.on_time, r.deadline, r.device_id, r.recording
-     LIMIT $5`,
+     LIMIT $5`;
+
+/** One page of the board; officer: only the units assigned to that officer. */
+export async function boardPage(db: SqlDb, after: BoardKey | undefined, limit = BOARD_PAGE, officer?: string): Promise<{ rows: BoardRow[]; next: BoardKey | undefined }> {
+  const k = after ?? { on_time: -1, deadline: -1, device_id: '', recording: -1 };
+  const rows = (await db.all(
+    BOARD_SQL,
     [k.on_time, k.deadline, k.device_id, k.recording, limit, officer ?? ''],
   )) as unknown as BoardRow[];
   const last = rows[rows.length - 1];
