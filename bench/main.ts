@@ -19,6 +19,7 @@ import { cardBootScaling, cardRecording } from './card';
 import { xsFrameCost, xsHeap } from './xs';
 import { offloadThroughput } from './offload';
 import { wormOffloadThroughput } from './worm';
+import { deadlineBoard } from './board';
 
 /** Best time of each function over interleaved runs, so both see the same machine state. */
 function bestOfInterleaved(runs: number, fns: readonly (() => void)[]): number[] {
@@ -88,6 +89,7 @@ async function main(): Promise<void> {
   step('offload');
   const offload = await offloadThroughput();
   const worm = await wormOffloadThroughput();
+  const board = await deadlineBoard();
   step('estimates');
   const flash = PROFILES.map((p) => profileFlash(p));
   const cap = capacity(flash);
@@ -96,7 +98,7 @@ async function main(): Promise<void> {
   for (const f of ingest) if (f.unit === 'ratio') f.against = 'node:crypto SHA-256 on the same payload bytes, same run';
   for (const f of xsFrames.figures) f.against = 'the same store, 10 KB frames, same meter';
   for (const f of heap.figures) f.against = 'the same worker after 5 min';
-  const figures = [...storage, ...card, ...xsFrames.figures, ...heap.figures, ...ingest, ...verify, ...offload, ...worm];
+  const figures = [...storage, ...card, ...xsFrames.figures, ...heap.figures, ...ingest, ...verify, ...offload, ...worm, ...board];
   const seconds = (Date.now() - t0) / 1000;
 
   if (process.argv.includes('--json')) {
