@@ -66,7 +66,12 @@ export class SqliteDb implements SqlDb {
   async all(sql: string, params: readonly SqlValue[] = []): Promise<SqlRow[]> {
     this.stats.statements++;
     const { statement, values } = this.#prepare(sql, params);
-    const rows = statement.all(...values) as SqlRow[];
+    let rows: SqlRow[];
+    try {
+      rows = statement.all(...values) as SqlRow[];
+    } catch (e) {
+      throw refusal(e, sql);
+    }
     this.stats.rowsRead += rows.length;
     return rows;
   }
@@ -75,7 +80,11 @@ export class SqliteDb implements SqlDb {
     this.stats.statements++;
     const { statement, values } = this.#prepare(sql, params);
     if (statement.reader) throw new Error('SqlDb.run: this statement returns rows; use all()');
-    return { changes: statement.run(...values).changes };
+    try {
+      return { changes: statement.run(...values).changes };
+    } catch (e) {
+      throw refusal(e, sql);
+    }
   }
 
   async transaction<T>(work: (tx: SqlDb) => Promise<T>): Promise<T> {
@@ -99,4 +108,13 @@ export class SqliteDb implements SqlDb {
   async close(): Promise<void> {
     if (this.#db.open) this.#db.close();
   }
+}
+
+/**
+ * better-sqlite3's native binding keeps the error class of the first context that loaded it;
+ * where that context is gone (jest runs each test file in its own), a constraint failure can
+ * arrive as a bare value. Callers always get an Error that names the statement.
+ */
+function refusal(e: unknown, sql: string): Error {
+  return e instanceof Error ? e : new Error(`SQLite refused: ${sql} (${String(e)})`);
 }
