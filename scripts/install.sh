@@ -39,6 +39,15 @@ echo "== python packages (scripts/requirements.txt) in the project's own .venv"
 .venv/bin/python3 -m pip install --disable-pip-version-check -q -r scripts/requirements.txt
 
 echo "== npm packages (package-lock.json); builds the CLI and the littlefs binding"
+# better-sqlite3 compiles against this Node's own headers (node-gyp would download them, and
+# there is no network but the registries): point it at the headers Node installed beside itself.
+node_prefix=$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")
+if [ -f "$node_prefix/include/node/node_version.h" ]; then
+  export npm_config_nodedir="$node_prefix"
+else
+  echo "install: no Node headers in $node_prefix/include/node (better-sqlite3 cannot build offline); install Node with its headers" >&2
+  exit 1
+fi
 npm ci --no-audit --no-fund
 
 echo "== SeaweedFS (the S3 engine with Object Lock the WORM store tests run against)"
