@@ -8,7 +8,7 @@ import { DirectoryStore } from '../../tools/store';
 import { tempDir } from '../support/cli';
 
 export const PASSWORD = 'correct horse battery';
-export const ACCOUNTS = { wang: 'technician', li: 'officer', zhao: 'data-manager', sun: 'inspector', zhou: 'leader' } as const;
+export const ACCOUNTS = { wang: 'technician', li: 'officer', chen: 'officer', zhao: 'data-manager', sun: 'inspector', zhou: 'leader' } as const;
 
 export interface Running {
   dir: string;

@@ -17,7 +17,8 @@ beforeAll(async () => {
   await svc.service.store.accept('QC-SAMPLE-01', deviceChain());
   // The second unit's evidence arrives a month late: its recordings are overdue.
   clock = T0 + 30 * 86_400_000;
-  await svc.service.store.accept('QC-UNIT-02', batchOf(sampleChain({ deviceId: 'QC-UNIT-02', signer: SoftSigner.fromSeed('unit-02'), recordings: 2 })));
+  await svc.service.store.accept('QC-UNIT-02', batchOf(sampleChain({ deviceId: 'QC-UNIT-02', signer: SoftSigner.fromSeed('unit-02'), recordings: 2, unresumed: true })));
+  await assignUnit(svc.service.db, 'QC-UNIT-02', 'chen', clock);
   await assignUnit(svc.service.db, 'QC-SAMPLE-01', 'li', clock);
 });
 afterAll(async () => {
@@ -103,4 +104,52 @@ test('the board pages from a key: every recording once, late first then by deadl
   expect(seen.map((r) => `${r.device_id}/${r.recording}`)).toEqual(all.map((r) => `${r.device_id}/${r.recording}`));
   expect(all.slice(0, 2).every((r) => r.on_time === 0 && r.device_id === 'QC-UNIT-02')).toBe(true);
   for (let i = 1; i < all.length; i++) if (all[i].on_time === all[i - 1].on_time) expect(all[i].deadline).toBeGreaterThanOrEqual(all[i - 1].deadline);
+});
+
+describe('a recording page', () => {
+  test("the officer reads their recording's timeline and adds a signed note; a changed note no longer verifies", async () => {
+    const li = await logIn('li');
+    const page = await (await get(li, '/recordings/QC-SAMPLE-01/1')).text();
+    expect(page).toMatch(/<ol class="timeline"><li>[^<]+ 开始 \(button\)<\/li>[\s\S]*告知语音: played/);
+    expect(page).not.toContain('name="kind" value="explanation"'); // every interruption resumed: nothing owed
+    const r = await post(li, '/recordings/QC-SAMPLE-01/1/notes', { csrf: csrfOf(page), kind: 'note', body: '当事人拒绝出示证件，已口头告知。' });
+    expect(r.status).toBe(303);
+    const after = await (await get(li, '/recordings/QC-SAMPLE-01/1')).text();
+    expect(after).toMatch(/li · 书面补充说明（第十二条）: 当事人拒绝出示证件，已口头告知。 <small>HMAC [0-9a-f]{16}… 签名有效/);
+    expect((await auditRows(svc.service.db)).some((a) => a.actor === 'li' && a.action === 'note' && a.target === 'QC-SAMPLE-01/1')).toBe(true);
+    await svc.service.db.run("UPDATE notes SET body = '无' WHERE author = 'li'");
+    expect(await (await get(li, '/recordings/QC-SAMPLE-01/1')).text()).toContain('签名无效');
+  });
+
+  test('no written explanation where no interruption is left unresumed; no note without the CSRF token', async () => {
+    const li = await logIn('li');
+    const page = await (await get(li, '/recordings/QC-SAMPLE-01/2')).text();
+    expect((await post(li, '/recordings/QC-SAMPLE-01/2/notes', { csrf: csrfOf(page), kind: 'explanation', body: '说明' })).status).toBe(409);
+    expect((await post(li, '/recordings/QC-SAMPLE-01/2/notes', { kind: 'note', body: '说明' })).status).toBe(403);
+  });
+
+  test("another officer's evidence is refused and audited; a leader may read it but not write in the officer's name", async () => {
+    const li = await logIn('li');
+    expect((await get(li, '/recordings/QC-UNIT-02/1')).status).toBe(403);
+    expect((await auditRows(svc.service.db)).pop()).toMatchObject({ actor: 'li', action: 'denied', target: 'QC-UNIT-02/1' });
+    const zhou = await logIn('zhou');
+    const page = await get(zhou, '/recordings/QC-UNIT-02/1');
+    expect(page.status).toBe(200);
+    expect((await post(zhou, '/recordings/QC-UNIT-02/1/notes', { csrf: csrfOf(await page.text()), kind: 'note', body: 'x' })).status).toBe(403);
+    expect((await get(zhou, '/recordings/QC-UNIT-02/99')).status).toBe(404);
+  });
+
+  test("an interruption never resumed asks the unit's officer for a written explanation; it is kept, signed, and the flag stays", async () => {
+    const chen = await logIn('chen');
+    const page = await (await get(chen, '/recordings/QC-UNIT-02/2')).text();
+    expect(page).toMatch(/中断 1 \(low-battery\) <b>未恢复：须书面说明（第十三条）<\/b>/);
+    expect(page).toContain('name="kind" value="explanation"');
+    expect((await post(chen, '/recordings/QC-UNIT-02/2/notes', { csrf: csrfOf(page), kind: 'explanation', body: '' })).status).toBe(400);
+    expect((await post(chen, '/recordings/QC-UNIT-02/2/notes', { csrf: csrfOf(page), kind: 'explanation', body: '电池耗尽，备用电池未充电，无法恢复录像。' })).status).toBe(303);
+    const after = await (await get(chen, '/recordings/QC-UNIT-02/2?lang=en')).text();
+    expect(after).toMatch(/chen · written explanation of the interruption \(art. 13\): 电池耗尽，备用电池未充电，无法恢复录像。 <small>HMAC [0-9a-f]{16}… signature valid/);
+    // The device's record is not rewritten: the explanation stands beside it.
+    expect(after).toContain('never resumed: a written explanation is owed (art. 13)');
+    expect((await auditRows(svc.service.db)).some((a) => a.actor === 'chen' && a.action === 'explanation' && a.target === 'QC-UNIT-02/2')).toBe(true);
+  });
 });

@@ -32,6 +32,19 @@ const TEXT = {
   extension: { zh: '延期批准（批准人、时间、至、理由）', en: 'Extension (by, when, until, why)' },
   approve: { zh: '批准延期', en: 'Approve extension' },
   nextPage: { zh: '下一页', en: 'Next page' },
+  recording: { zh: '录像', en: 'Recording' },
+  start: { zh: '开始', en: 'start' },
+  stop: { zh: '结束', en: 'stop' },
+  notice: { zh: '告知语音', en: 'notice' },
+  mark: { zh: '重点标记', en: 'key moment' },
+  interruption: { zh: '中断', en: 'interruption' },
+  owesExplanation: { zh: '未恢复：须书面说明（第十三条）', en: 'never resumed: a written explanation is owed (art. 13)' },
+  notes: { zh: '书面补充说明与情况说明', en: 'Written notes and explanations' },
+  noteKind: { zh: '书面补充说明（第十二条）', en: 'supplementary note (art. 12)' },
+  explanationKind: { zh: '中断情况书面说明（第十三条）', en: 'written explanation of the interruption (art. 13)' },
+  sign: { zh: '签名提交', en: 'Sign and add' },
+  signatureOk: { zh: '签名有效', en: 'signature valid' },
+  signatureBad: { zh: '签名无效', en: 'signature INVALID' },
 } as const;
 
 export type TextKey = keyof typeof TEXT;

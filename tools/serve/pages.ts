@@ -8,7 +8,7 @@ import { boardPage, BOARD_PAGE, decodeBoardKey, encodeBoardKey, type BoardRow } 
 
 const iso = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 19) + 'Z';
 
-function layout(r: Request, title: string, body: string, session?: Session): string {
+export function layout(r: Request, title: string, body: string, session?: Session): string {
   const lang = r.lang;
   const other: Lang = lang === 'zh' ? 'en' : 'zh';
   const nav = session
@@ -21,7 +21,7 @@ function layout(r: Request, title: string, body: string, session?: Session): str
 <body>${nav}<h1>${h(title)}</h1>${body}</body></html>`;
 }
 
-function langCookie(r: Request): Record<string, string> {
+export function langCookie(r: Request): Record<string, string> {
   const asked = r.url.searchParams.get('lang');
   return asked === 'en' || asked === 'zh' ? { 'set-cookie': `lang=${asked}; SameSite=Strict; Path=/` } : {};
 }
@@ -88,7 +88,7 @@ export async function deadlinesPage(r: Request, s: Session): Promise<void> {
       ? `<td><form method="post" action="/deadlines/extend"><input type="hidden" name="csrf" value="${h(s.csrf)}"><input type="hidden" name="device" value="${h(b.device_id)}"><input type="hidden" name="recording" value="${b.recording}">
 <input name="until" type="date" required aria-label="until"><input name="reason" required aria-label="reason"><button>${h(t(l, 'approve'))}</button></form></td>`
       : '';
-    return `<tr class="${b.on_time ? 'on-time' : 'late'}"><td>${h(b.device_id)}</td><td>${b.recording}</td><td>${h(iso(b.started))}</td><td>${h(iso(b.deadline))}</td><td>${h(iso(b.received))}</td><td>${h(t(l, b.on_time ? 'onTime' : 'late'))}</td><td>${ext}</td>${form}</tr>`;
+    return `<tr class="${b.on_time ? 'on-time' : 'late'}"><td>${h(b.device_id)}</td><td><a href="/recordings/${h(b.device_id)}/${b.recording}">${b.recording}</a></td><td>${h(iso(b.started))}</td><td>${h(iso(b.deadline))}</td><td>${h(iso(b.received))}</td><td>${h(t(l, b.on_time ? 'onTime' : 'late'))}</td><td>${ext}</td>${form}</tr>`;
   };
   const body = `<p>${h(t(l, 'deadlineRule'))}</p>
 <table><tr><th>${h(t(l, 'device'))}</th><th>#</th><th>${h(t(l, 'started'))}</th><th>${h(t(l, 'deadline'))}</th><th>${h(t(l, 'received'))}</th><th></th><th>${h(t(l, 'extension'))}</th>${leader ? '<th></th>' : ''}</tr>

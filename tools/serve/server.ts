@@ -11,12 +11,14 @@ import { cookies, form, HttpError, readBody, redirect, sendBytes, sendJson } fro
 import type { Lang } from './i18n';
 import { auditCsvPage, auditPage, deadlinesPage, devicesPage, loginPage } from './pages';
 import { approveExtension } from './deadline-board';
+import { postNote, recordingPage } from './recording-page';
 import { CHINA_2026, dayNumber, WorkingDays } from '../../firmware/core/policy/calendar';
 import type { Role } from './roles';
 import type { Service } from './service';
 
 export const SESSION_COOKIE = 'qc_session';
 const CALENDAR = new WorkingDays(CHINA_2026);
+const RECORDING_PATH = /^\/recordings\/([A-Za-z0-9_-]{1,16})\/([0-9]{1,15})(\/notes)?$/;
 const DEVICE_PATH = /^\/api\/devices\/([A-Za-z0-9_-]{1,16})\/(position|entries|receipt)$/;
 
 export interface Request {
@@ -61,6 +63,8 @@ export const PAGE_ROLES = {
   audit: ['data-manager', 'inspector', 'leader'],
   deadlines: ['officer', 'data-manager', 'inspector', 'leader'],
   extend: ['leader'],
+  recording: ['officer', 'data-manager', 'inspector', 'leader'],
+  note: ['officer'],
 } as const satisfies Record<string, readonly Role[]>;
 
 async function route(r: Request): Promise<void> {
@@ -117,6 +121,9 @@ async function route(r: Request): Promise<void> {
     await appendAudit(service.db, { at: now, actor: s.name, action: 'approve', target: `${deviceId}/${recording}`, detail: `deadline extended to ${until}: ${reason}` });
     return redirect(res, '/deadlines');
   }
+  const rec = RECORDING_PATH.exec(path);
+  if (rec && method === 'GET' && !rec[3]) return recordingPage(r, await require(r, PAGE_ROLES.recording), rec[1], Number(rec[2]));
+  if (rec && method === 'POST' && rec[3]) return postNote(r, await require(r, PAGE_ROLES.note), rec[1], Number(rec[2]));
   if (method === 'GET' && path === '/audit') return auditPage(r, await require(r, PAGE_ROLES.audit));
   if (method === 'GET' && path === '/audit.csv') return auditCsvPage(r, await require(r, PAGE_ROLES.audit));
   throw new HttpError(404, `no route ${method} ${path}`);

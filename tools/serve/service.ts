@@ -6,6 +6,7 @@ import type { SqlDb } from '../store/sql/sql-db';
 import { SqliteDb } from '../store/sql/sqlite-db';
 import { directorySource } from './directory-source';
 import { IndexedStore } from './indexed-store';
+import { serviceSecret } from './notes';
 import { createSchema } from './schema';
 
 export const INDEX_FILE = 'index.sqlite';
@@ -14,6 +15,8 @@ export interface Service {
   store: IndexedStore;
   db: SqlDb;
   now: () => number;
+  /** HMAC secret the written notes are signed under (notes.ts). */
+  secret: Uint8Array;
 }
 
 /** Opens the embedded service over a store directory (made by `quancheng store init`). */
@@ -23,5 +26,5 @@ export async function openEmbedded(dir: string, now: () => number = Date.now): P
   await createSchema(db);
   const store = new IndexedStore(objects, directorySource(objects), db);
   await store.catchUp();
-  return { store, db, now };
+  return { store, db, now, secret: serviceSecret(dir) };
 }
