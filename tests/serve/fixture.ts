@@ -47,3 +47,23 @@ export async function tokenFor(url: string, name: string): Promise<string> {
   if (!r.ok) throw new Error(`login ${name}: HTTP ${r.status}`);
   return ((await r.json()) as { token: string }).token;
 }
+
+/** A browser-like client of the pages: form login (session cookie), GET and form POST with it. */
+/** `svc` is asked at each call, so the client can be made before beforeAll starts the service. */
+export function pageClient(svc: () => Running) {
+  const at = (path: string) => new URL(path, svc().url);
+  return {
+    async logIn(name: string): Promise<string> {
+      const r = await fetch(at('login'), { method: 'POST', body: new URLSearchParams({ name, password: PASSWORD }), redirect: 'manual' });
+      expect(r.status).toBe(303);
+      const cookie = r.headers.get('set-cookie')!;
+      expect(cookie).toMatch(/HttpOnly; SameSite=Strict/);
+      return cookie.split(';')[0];
+    },
+    get: (cookie: string, path: string) => fetch(at(path), { headers: { cookie }, redirect: 'manual' }),
+    post: (cookie: string, path: string, fields: Record<string, string>) => fetch(at(path), { method: 'POST', headers: { cookie }, body: new URLSearchParams(fields), redirect: 'manual' }),
+  };
+}
+
+/** The CSRF token of a page's first form. */
+export const csrfOf = (html: string) => /name="csrf" value="([0-9a-f]+)"/.exec(html)![1];

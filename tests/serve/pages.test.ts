@@ -7,7 +7,7 @@ import { auditRows } from '../../tools/serve/audit';
 import { boardPage, type BoardKey } from '../../tools/serve/deadline-board';
 import { sampleChain } from '../support/chain';
 import { batchOf, deviceChain, T0 } from '../store/fixtures';
-import { PASSWORD, startService, type Running } from './fixture';
+import { csrfOf, pageClient, PASSWORD, startService, type Running } from './fixture';
 
 let svc: Running;
 let clock = T0;
@@ -25,17 +25,7 @@ afterAll(async () => {
   await svc.stop();
 });
 
-async function logIn(name: string): Promise<string> {
-  const r = await fetch(new URL('login', svc.url), { method: 'POST', body: new URLSearchParams({ name, password: PASSWORD }), redirect: 'manual' });
-  expect(r.status).toBe(303);
-  const cookie = r.headers.get('set-cookie')!;
-  expect(cookie).toMatch(/HttpOnly; SameSite=Strict/);
-  return cookie.split(';')[0];
-}
-
-const get = (cookie: string, path: string) => fetch(new URL(path, svc.url), { headers: { cookie }, redirect: 'manual' });
-const post = (cookie: string, path: string, fields: Record<string, string>) => fetch(new URL(path, svc.url), { method: 'POST', headers: { cookie }, body: new URLSearchParams(fields), redirect: 'manual' });
-const csrfOf = (html: string) => /name="csrf" value="([0-9a-f]+)"/.exec(html)![1];
+const { logIn, get, post } = pageClient(() => svc);
 
 test('a wrong password shows the login page again with a refusal, audited', async () => {
   const r = await fetch(new URL('login', svc.url), { method: 'POST', body: new URLSearchParams({ name: 'li', password: 'guess' }) });

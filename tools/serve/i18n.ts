@@ -45,6 +45,19 @@ const TEXT = {
   sign: { zh: '签名提交', en: 'Sign and add' },
   signatureOk: { zh: '签名有效', en: 'signature valid' },
   signatureBad: { zh: '签名无效', en: 'signature INVALID' },
+  copies: { zh: '证据复制申请', en: 'Evidence-copy requests' },
+  copyRule: { zh: '未经批准不得复制或对外提供执法音视频资料（第十六条）：警员申请，分管领导批准后方可生成复制件。', en: 'No copy is released without approval (art. 16): the officer asks, the leader in charge approves, only then is the copy made.' },
+  askCopy: { zh: '申请证据复制', en: 'Ask for an evidence copy' },
+  reason: { zh: '事由', en: 'Reason' },
+  asked: { zh: '待审批', en: 'awaiting approval' },
+  approved: { zh: '已批准', en: 'approved' },
+  refused: { zh: '不予批准', en: 'refused' },
+  askedBy: { zh: '申请人、时间', en: 'Asked by, when' },
+  decidedBy: { zh: '审批人、时间、意见', en: 'Decided by, when, why' },
+  approveCopy: { zh: '批准', en: 'Approve' },
+  refuseCopy: { zh: '不予批准', en: 'Refuse' },
+  download: { zh: '下载光盘镜像', en: 'Download disc image' },
+  copyNote: { zh: '说明', en: 'Note' },
 } as const;
 
 export type TextKey = keyof typeof TEXT;

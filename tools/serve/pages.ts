@@ -12,7 +12,7 @@ export function layout(r: Request, title: string, body: string, session?: Sessio
   const lang = r.lang;
   const other: Lang = lang === 'zh' ? 'en' : 'zh';
   const nav = session
-    ? `<nav><a href="/">${h(t(lang, 'devices'))}</a> · <a href="/deadlines">${h(t(lang, 'deadlines'))}</a> · <a href="/audit">${h(t(lang, 'audit'))}</a> · ${h(session.name)} (${h(ROLE_NAME[session.role][lang])})
+    ? `<nav><a href="/">${h(t(lang, 'devices'))}</a> · <a href="/deadlines">${h(t(lang, 'deadlines'))}</a> · <a href="/copies">${h(t(lang, 'copies'))}</a> · <a href="/audit">${h(t(lang, 'audit'))}</a> · ${h(session.name)} (${h(ROLE_NAME[session.role][lang])})
 <form method="post" action="/logout" style="display:inline"><input type="hidden" name="csrf" value="${h(session.csrf)}"><button>${h(t(lang, 'logout'))}</button></form>
 · <a href="?lang=${other}">${other === 'en' ? 'English' : '中文'}</a></nav>`
     : `<nav><a href="?lang=${other}">${other === 'en' ? 'English' : '中文'}</a></nav>`;

@@ -6,28 +6,16 @@ import { nodeChecker } from '../crypto/node-checker';
 import { localTime } from '../report/local-time';
 import type { Session } from './accounts';
 import { appendAudit } from './audit';
+import { refuseUnlessMaySee } from './evidence-access';
 import { escapeHtml as h, form, HttpError, readBody, redirect, sendHtml } from './http-util';
 import { t } from './i18n';
 import { addNote, notesOf, noteVerifies, type NoteKind } from './notes';
+import { askForm } from './copies-page';
 import { langCookie, layout } from './pages';
 import type { Request } from './server';
 
 const CST = 480;
 export const MAX_NOTE_CHARS = 10_000;
-
-/** Whether the session may see a unit's evidence: an officer only their assigned units, a technician none. */
-export async function maySee(r: Request, s: Session, deviceId: string): Promise<boolean> {
-  if (s.role === 'technician') return false;
-  if (s.role !== 'officer') return true;
-  const rows = await r.service.db.all('SELECT officer FROM assignments WHERE device_id = $1', [deviceId]);
-  return rows[0]?.officer === s.name;
-}
-
-async function refuseUnlessMaySee(r: Request, s: Session, deviceId: string, recording: number): Promise<void> {
-  if (await maySee(r, s, deviceId)) return;
-  await appendAudit(r.service.db, { at: r.service.now(), actor: s.name, action: 'denied', target: `${deviceId}/${recording}`, detail: "not this account's evidence" });
-  throw new HttpError(403, `${s.name} may not see ${deviceId}'s evidence`);
-}
 
 /** The unit's held chain as entry files, where a device keeps them (so findings name seqs). */
 async function heldFiles(r: Request, deviceId: string): Promise<EntryFile[]> {
@@ -68,7 +56,8 @@ ${v.flags.length ? `<ul class="flags">${v.flags.map((f) => `<li>${h(f)}</li>`).j
 <h2>${h(t(l, 'notes'))}</h2>
 ${notes.length ? `<ul class="notes">${notes.map((n) => `<li data-kind="${n.kind}">${at(n.at)} ${h(n.author)} · ${h(t(l, n.kind === 'note' ? 'noteKind' : 'explanationKind'))}: ${h(n.body)} <small>HMAC ${h(n.signature.slice(0, 16))}… ${h(t(l, noteVerifies(r.service.secret, n) ? 'signatureOk' : 'signatureBad'))}</small></li>`).join('')}</ul>` : `<p>${h(t(l, 'none'))}</p>`}
 ${writer ? noteForm('note', t(l, 'noteKind')) : ''}
-${writer && owes ? noteForm('explanation', t(l, 'explanationKind')) : ''}`;
+${writer && owes ? noteForm('explanation', t(l, 'explanationKind')) : ''}
+${writer ? `<h2>${h(t(l, 'copies'))}</h2>${askForm(s, deviceId, recording, l)}` : ''}`;
   sendHtml(r.res, 200, layout(r, `${t(l, 'recording')} ${deviceId}/${recording}`, body, s), langCookie(r));
 }
 

@@ -84,7 +84,8 @@ export const SCHEMA: readonly string[] = [
     reason TEXT NOT NULL,
     state TEXT NOT NULL,
     decided_by TEXT,
-    decided_at BIGINT)`,
+    decided_at BIGINT,
+    decision_reason TEXT)`,
   // Which officer a unit is assigned to: an officer sees only their units' evidence.
   `CREATE TABLE IF NOT EXISTS assignments (
     device_id TEXT PRIMARY KEY,

@@ -11,6 +11,7 @@ import { cookies, form, HttpError, readBody, redirect, sendBytes, sendJson } fro
 import type { Lang } from './i18n';
 import { auditCsvPage, auditPage, deadlinesPage, devicesPage, loginPage } from './pages';
 import { approveExtension } from './deadline-board';
+import { copiesPage, copyFile, postCopyRequest, postDecision } from './copies-page';
 import { postNote, recordingPage } from './recording-page';
 import { CHINA_2026, dayNumber, WorkingDays } from '../../firmware/core/policy/calendar';
 import type { Role } from './roles';
@@ -18,7 +19,8 @@ import type { Service } from './service';
 
 export const SESSION_COOKIE = 'qc_session';
 const CALENDAR = new WorkingDays(CHINA_2026);
-const RECORDING_PATH = /^\/recordings\/([A-Za-z0-9_-]{1,16})\/([0-9]{1,15})(\/notes)?$/;
+const RECORDING_PATH = /^\/recordings\/([A-Za-z0-9_-]{1,16})\/([0-9]{1,15})(\/notes|\/copies)?$/;
+const COPY_PATH = /^\/copies\/([0-9a-f-]{36})\/(decide|disc\.iso|note\.html)$/;
 const DEVICE_PATH = /^\/api\/devices\/([A-Za-z0-9_-]{1,16})\/(position|entries|receipt)$/;
 
 export interface Request {
@@ -65,6 +67,10 @@ export const PAGE_ROLES = {
   extend: ['leader'],
   recording: ['officer', 'data-manager', 'inspector', 'leader'],
   note: ['officer'],
+  askCopy: ['officer'],
+  copies: ['officer', 'data-manager', 'inspector', 'leader'],
+  decideCopy: ['leader'],
+  fetchCopy: ['officer', 'data-manager', 'leader'],
 } as const satisfies Record<string, readonly Role[]>;
 
 async function route(r: Request): Promise<void> {
@@ -123,7 +129,12 @@ async function route(r: Request): Promise<void> {
   }
   const rec = RECORDING_PATH.exec(path);
   if (rec && method === 'GET' && !rec[3]) return recordingPage(r, await require(r, PAGE_ROLES.recording), rec[1], Number(rec[2]));
-  if (rec && method === 'POST' && rec[3]) return postNote(r, await require(r, PAGE_ROLES.note), rec[1], Number(rec[2]));
+  if (rec && method === 'POST' && rec[3] === '/notes') return postNote(r, await require(r, PAGE_ROLES.note), rec[1], Number(rec[2]));
+  if (rec && method === 'POST' && rec[3] === '/copies') return postCopyRequest(r, await require(r, PAGE_ROLES.askCopy), rec[1], Number(rec[2]));
+  if (method === 'GET' && path === '/copies') return copiesPage(r, await require(r, PAGE_ROLES.copies));
+  const copy = COPY_PATH.exec(path);
+  if (copy && method === 'POST' && copy[2] === 'decide') return postDecision(r, await require(r, PAGE_ROLES.decideCopy), copy[1]);
+  if (copy && method === 'GET' && copy[2] !== 'decide') return copyFile(r, await require(r, PAGE_ROLES.fetchCopy), copy[1], copy[2] as 'disc.iso' | 'note.html');
   if (method === 'GET' && path === '/audit') return auditPage(r, await require(r, PAGE_ROLES.audit));
   if (method === 'GET' && path === '/audit.csv') return auditCsvPage(r, await require(r, PAGE_ROLES.audit));
   throw new HttpError(404, `no route ${method} ${path}`);

@@ -10,6 +10,7 @@ import { serviceSecret } from './notes';
 import { createSchema } from './schema';
 
 export const INDEX_FILE = 'index.sqlite';
+export const COPIES_DIR = 'copies';
 
 export interface Service {
   store: IndexedStore;
@@ -17,6 +18,8 @@ export interface Service {
   now: () => number;
   /** HMAC secret the written notes are signed under (notes.ts). */
   secret: Uint8Array;
+  /** Where approved evidence copies are written (copies.ts). */
+  copies: string;
 }
 
 /** Opens the embedded service over a store directory (made by `quancheng store init`). */
@@ -26,5 +29,5 @@ export async function openEmbedded(dir: string, now: () => number = Date.now): P
   await createSchema(db);
   const store = new IndexedStore(objects, directorySource(objects), db);
   await store.catchUp();
-  return { store, db, now, secret: serviceSecret(dir) };
+  return { store, db, now, secret: serviceSecret(dir), copies: join(dir, COPIES_DIR) };
 }
