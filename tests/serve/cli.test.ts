@@ -1,6 +1,7 @@
 // quancheng serve and quancheng accounts from the command line: the built bin, a real process.
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { runCli, BIN, expectOneLineError, runBin, tempDir } from '../support/cli';
 import { PASSWORD } from './fixture';
 
@@ -58,4 +59,12 @@ test('bad input: a directory that is not a store, a bad --listen, an offload URL
   expectOneLineError(await runCli('serve', tempDir('x'), '--listen', 'everywhere'), /--listen must be HOST:PORT/);
   expectOneLineError(await runCli('offload', '--port', '/dev/null', '--to', 'http://127.0.0.1:1/'), /needs --store-user NAME/);
   expectOneLineError(await runCli('accounts', 'frob'), /unknown subcommand "frob"/);
+  // The bureau's configuration: missing, not JSON, incomplete, and a DIR given beside it.
+  const dir = tempDir('bureau-config');
+  expectOneLineError(await runCli('serve', '--bureau', join(dir, 'none.json')), /serve: .*none\.json: ENOENT/);
+  writeFileSync(join(dir, 'bad.json'), '{"data": ');
+  expectOneLineError(await runCli('serve', '--bureau', join(dir, 'bad.json')), /bad\.json: not JSON/);
+  writeFileSync(join(dir, 'partial.json'), '{"data": "d", "storeKey": "k", "s3": {"endpoint": "http://127.0.0.1:1", "bucket": "evidence"}}');
+  expectOneLineError(await runCli('serve', '--bureau', join(dir, 'partial.json')), /"postgres" must be an object/);
+  expectOneLineError(await runCli('serve', dir, '--bureau', join(dir, 'partial.json')), /serve: unexpected argument/);
 });

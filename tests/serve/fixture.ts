@@ -32,7 +32,7 @@ export async function startService(now: () => number, storeId = 'luoping-evidenc
     server,
     stop: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await service.db.close();
+      await service.close();
     },
   };
 }

@@ -8,10 +8,11 @@ import type { Io } from '../io';
 import { StoreError } from '../store/errors';
 import { AccountError, addAccount, assignUnit } from './accounts';
 import { listen, serviceServer } from './server';
+import { BureauConfigError, openBureau, readBureauConfig } from './bureau';
 import { openEmbedded, type Service } from './service';
 
-export const serveUsage = 'quancheng serve DIR [--listen HOST:PORT]   (default 127.0.0.1:8420; port 0 picks a free one)';
-export const accountsUsage = 'quancheng accounts add DIR --name NAME --role officer|data-manager|inspector|leader|technician  (password on stdin) | assign DIR --device ID --officer NAME | ls DIR';
+export const serveUsage = 'quancheng serve DIR | --bureau CONFIG.json [--init STORE-ID]  [--listen HOST:PORT]   (default 127.0.0.1:8420; port 0 picks a free one; docs/SERVICE.md)';
+export const accountsUsage = 'quancheng accounts add DIR|--bureau CONFIG --name NAME --role officer|data-manager|inspector|leader|technician  (password on stdin) | assign DIR|--bureau CONFIG --device ID --officer NAME | ls DIR|--bureau CONFIG';
 
 async function open(command: string, dir: string): Promise<Service> {
   try {
@@ -19,6 +20,24 @@ async function open(command: string, dir: string): Promise<Service> {
   } catch (e) {
     if (e instanceof StoreError) throw new UsageError(`${command}: ${e.message}`);
     throw e;
+  }
+}
+
+/** A command's arguments and service: a store DIR, or the bureau's `--bureau CONFIG` in its place. */
+async function serviceArgs(command: string, argv: readonly string[], values: readonly string[], extra: readonly string[] = []) {
+  const bureau = argv.some((a) => a === '--bureau' || a.startsWith('--bureau='));
+  const args = parseArgs(command, argv, bureau ? { values: [...values, 'bureau', ...extra], positionals: [] } : { values, positionals: ['DIR'] });
+  return { args, open: () => (bureau ? openBureauService(command, args.values.get('bureau')!, args.values.get('init')) : open(command, args.positionals[0])) };
+}
+
+/** The bureau's service from its configuration file; a bad file or an unreachable engine is one line, exit 2. */
+async function openBureauService(command: string, config: string, init: string | undefined): Promise<Service> {
+  try {
+    return await openBureau(readBureauConfig(config), { init });
+  } catch (e) {
+    if (e instanceof BureauConfigError || e instanceof StoreError) throw new UsageError(`${command}: ${e.message}`);
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError(`${command}: ${config}: ${code ? `${code}: ` : ''}${String((e as Error).message ?? e).split('\n')[0]}`);
   }
 }
 
@@ -31,15 +50,15 @@ export function parseListen(s: string): { host: string; port: number } {
 }
 
 export async function runServe(argv: readonly string[], io: Io): Promise<number> {
-  const args = parseArgs('serve', argv, { values: ['listen'], positionals: ['DIR'] });
+  const { args, open: openIt } = await serviceArgs('serve', argv, ['listen'], ['init']);
   const { host, port } = parseListen(args.values.get('listen') ?? '127.0.0.1:8420');
-  const service = await open('serve', args.positionals[0]);
+  const service = await openIt();
   const server = serviceServer(service);
   let url: string;
   try {
     url = await listen(server, host, port);
   } catch (e) {
-    await service.db.close();
+    await service.close();
     throw new UsageError(`serve: cannot listen on ${host}:${port}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   io.out(`quancheng serve: store ${service.store.identity().id} listening on ${url}\n`);
@@ -49,52 +68,52 @@ export async function runServe(argv: readonly string[], io: Io): Promise<number>
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-  await service.db.close();
+  await service.close();
   return EXIT_OK;
 }
 
 export async function runAccounts(argv: readonly string[], io: Io, stdin: () => string = () => readFileSync(0, 'utf8')): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === 'add') {
-    const args = parseArgs('accounts add', rest, { values: ['name', 'role'], positionals: ['DIR'] });
+    const { args, open: openIt } = await serviceArgs('accounts add', rest, ['name', 'role']);
     const name = args.values.get('name');
     const role = args.values.get('role');
     if (!name || !role) throw new UsageError('accounts add: --name and --role are required');
     const password = stdin().split(/\r?\n/)[0];
-    const service = await open('accounts', args.positionals[0]);
+    const service = await openIt();
     try {
       await addAccount(service.db, name, role, password, service.now());
     } catch (e) {
       if (e instanceof AccountError) throw new UsageError(`accounts add: ${e.message}`);
       throw e;
     } finally {
-      await service.db.close();
+      await service.close();
     }
     io.out(`account ${name} (${role}) added\n`);
     return EXIT_OK;
   }
   if (sub === 'assign') {
-    const args = parseArgs('accounts assign', rest, { values: ['device', 'officer'], positionals: ['DIR'] });
+    const { args, open: openIt } = await serviceArgs('accounts assign', rest, ['device', 'officer']);
     const deviceId = args.values.get('device');
     const officer = args.values.get('officer');
     if (!deviceId || !officer) throw new UsageError('accounts assign: --device and --officer are required');
-    const service = await open('accounts', args.positionals[0]);
+    const service = await openIt();
     try {
       await assignUnit(service.db, deviceId, officer, service.now());
     } catch (e) {
       if (e instanceof AccountError) throw new UsageError(`accounts assign: ${e.message}`);
       throw e;
     } finally {
-      await service.db.close();
+      await service.close();
     }
     io.out(`unit ${deviceId} assigned to ${officer}\n`);
     return EXIT_OK;
   }
   if (sub === 'ls') {
-    const args = parseArgs('accounts ls', rest, { positionals: ['DIR'] });
-    const service = await open('accounts', args.positionals[0]);
+    const { open: openIt } = await serviceArgs('accounts ls', rest, []);
+    const service = await openIt();
     const rows = await service.db.all('SELECT name, role, locked_until FROM accounts ORDER BY name');
-    await service.db.close();
+    await service.close();
     for (const r of rows) io.out(`${r.name}\t${r.role}${Number(r.locked_until) > Date.now() ? '\tlocked' : ''}\n`);
     return EXIT_OK;
   }

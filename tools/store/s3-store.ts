@@ -13,6 +13,7 @@ import {
   CreateBucketCommand,
   GetObjectCommand,
   HeadBucketCommand,
+  ListObjectsV2Command,
   ListObjectVersionsCommand,
   PutObjectCommand,
   PutObjectLegalHoldCommand,
@@ -123,6 +124,21 @@ export class S3EvidenceStore implements EvidenceStoreBackend {
 
   async position(deviceId: string): Promise<StorePosition | undefined> {
     return positionOf(await this.held(deviceId));
+  }
+
+  /** The devices the bucket holds entries of (a prefix under devices/ each). */
+  async devices(): Promise<string[]> {
+    const ids: string[] = [];
+    let token: string | undefined;
+    do {
+      const r = await this.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: 'devices/', Delimiter: '/', ContinuationToken: token }));
+      for (const p of r.CommonPrefixes ?? []) {
+        const id = /^devices\/([A-Za-z0-9._-]+)\/$/.exec(p.Prefix ?? '')?.[1];
+        if (id) ids.push(id);
+      }
+      token = r.IsTruncated ? r.NextContinuationToken : undefined;
+    } while (token);
+    return ids.sort();
   }
 
   /** The held chain of a device, rebuilt from its index objects (cached after the first read). */

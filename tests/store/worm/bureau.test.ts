@@ -1,0 +1,124 @@
+// The service on the bureau's engines, end to end: `quancheng serve`'s service over a real
+// SeaweedFS bucket with Object Lock and a real PostgreSQL index. Two simulated units offload
+// twice each over HTTP (the real offload, receipts checked) and their chains continue; the
+// index rebuilt from the bucket alone equals the database's; the deadline board and a
+// recording page are served from PostgreSQL; the engine refuses deleting what was offloaded.
+import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DeleteObjectCommand, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
+import { offload } from '../../../tools/maintenance/offload';
+import { addAccount, assignUnit } from '../../../tools/serve/accounts';
+import { openBureau, parseBureauConfig, type BureauConfig } from '../../../tools/serve/bureau';
+import { readIndexRows, rebuildIndex } from '../../../tools/serve/index-rows';
+import { s3Source } from '../../../tools/serve/s3-source';
+import { listen, serviceServer } from '../../../tools/serve/server';
+import type { Service } from '../../../tools/serve/service';
+import { HttpStoreBackend } from '../../../tools/store/http-backend';
+import { S3EvidenceStore } from '../../../tools/store/s3-store';
+import { device, login, provisioning, record, START } from '../../maintenance/fixture';
+import { csrfOf, pageClient, PASSWORD, type Running } from '../../serve/fixture';
+import { tempDir } from '../../support/cli';
+import { findPostgres, startPostgres, type PgServer } from '../../support/postgres';
+import { findWeed, startSeaweed, type SeaweedServer } from '../../support/seaweedfs';
+
+const weed = findWeed();
+const pgBin = findPostgres();
+const maybe = weed && pgBin ? describe : describe.skip;
+
+maybe('the service on SeaweedFS (Object Lock) and PostgreSQL', () => {
+  let seaweed: SeaweedServer;
+  let pg: PgServer;
+  let config: BureauConfig;
+  let service: Service;
+  let running: Running;
+  let clock = START;
+  const credentials = () => ({ accessKeyId: seaweed.accessKeyId, secretAccessKey: seaweed.secretAccessKey });
+
+  beforeAll(async () => {
+    [seaweed, pg] = await Promise.all([startSeaweed(weed!), startPostgres(pgBin!)]);
+    const dir = tempDir('bureau');
+    const storeKey = join(dir, 'store-key.pem');
+    writeFileSync(storeKey, generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), { mode: 0o600 });
+    const db = await pg.createDatabase();
+    config = parseBureauConfig(JSON.stringify({ data: join(dir, 'data'), s3: { endpoint: seaweed.endpoint, bucket: `qc-bureau-${process.pid}` }, storeKey, postgres: db }), 'bureau.json');
+    service = await openBureau(config, { init: 'luoping-evidence', now: () => clock, credentials: credentials() });
+    expect(service.db.engine).toBe('postgres');
+    for (const [name, role] of [['wang', 'technician'], ['zhou', 'leader'], ['li', 'officer']] as const) await addAccount(service.db, name, role, PASSWORD, clock);
+    const server = serviceServer(service);
+    const url = await listen(server, '127.0.0.1', 0);
+    running = { dir, url, service, server, stop: async () => new Promise<void>((r) => server.close(() => r())) };
+  }, 120_000);
+  afterAll(async () => {
+    await running?.stop();
+    await service?.close();
+    await Promise.all([seaweed?.stop(), pg?.stop()]);
+  });
+
+  test('two units offload twice over HTTP; chains continue; the index rebuilt from the bucket equals PostgreSQL\'s; pages read it', async () => {
+    const store = await HttpStoreBackend.connect(running.url, { name: 'wang', password: PASSWORD });
+    // One simulated unit at a time: the simulator's device modules are per process, as on the hardware.
+    for (const [i, deviceId] of ['QC-MNT-0001', 'QC-MNT-0002'].entries()) {
+      const dev = device(provisioning(store.identity().publicKey, { deviceId }), i + 1);
+      dev.powerOn();
+      dev.runUntil(3000);
+      record(dev, 8);
+      const { client } = await login(dev);
+      const first = await offload(client, store, { deviceId, now: () => START + dev.scheduler.now(), reclaim: true });
+      record(dev, 5);
+      const second = await offload(client, store, { deviceId, now: () => START + dev.scheduler.now(), reclaim: true });
+      expect(second.entries).toBeGreaterThan(0);
+      expect(second.throughSeq).toBe(first.throughSeq! + second.entries);
+      client.close();
+      dev.switchOff();
+    }
+    // A second reader of the bucket, knowing nothing but the bucket and the key.
+    const s3 = seaweed.client();
+    const fresh = await S3EvidenceStore.open(s3, config.s3.bucket, readFileSync(config.storeKey, 'utf8'));
+    expect(await fresh.devices()).toEqual(['QC-MNT-0001', 'QC-MNT-0002']);
+    const rebuilt = await rebuildIndex(s3Source(fresh));
+    for (const id of ['QC-MNT-0001', 'QC-MNT-0002']) expect(rebuilt.entries.filter((e) => e.device_id === id).length).toBeGreaterThanOrEqual(2);
+    expect(rebuilt.recordings.length).toBeGreaterThanOrEqual(2);
+    expect(await readIndexRows(service.db)).toEqual(rebuilt);
+
+    // The engine, not the service, refuses to lose an offloaded entry.
+    const line = (await fresh.held('QC-MNT-0001'))[0];
+    const key = `objects/${line.sha256.slice(0, 2)}/${line.sha256.slice(2)}.qce`;
+    const versions = await s3.send(new ListObjectVersionsCommand({ Bucket: config.s3.bucket, Prefix: key }));
+    expect(versions.Versions?.length).toBe(1);
+    await expect(s3.send(new DeleteObjectCommand({ Bucket: config.s3.bucket, Key: key, VersionId: versions.Versions![0].VersionId }))).rejects.toThrow();
+    expect(await fresh.read(line)).toHaveLength(line.bytes);
+    s3.destroy();
+
+    // The pages, from PostgreSQL.
+    await assignUnit(service.db, 'QC-MNT-0001', 'li', clock);
+    const { logIn, get, post } = pageClient(() => running);
+    const zhou = await logIn('zhou');
+    const board = await (await get(zhou, '/deadlines')).text();
+    expect(board).toContain('QC-MNT-0001');
+    expect(board).toContain('QC-MNT-0002');
+    const li = await logIn('li');
+    const page = await get(li, '/recordings/QC-MNT-0001/1');
+    expect(page.status).toBe(200);
+    expect((await post(li, '/recordings/QC-MNT-0001/1/notes', { csrf: csrfOf(await page.text()), kind: 'note', body: '现场人员较多。' })).status).toBe(303);
+    expect((await service.db.all("SELECT body FROM notes WHERE author = 'li'")).map((r) => r.body)).toEqual(['现场人员较多。']);
+  });
+});
+
+describe('the bureau configuration', () => {
+  test.each([
+    ['{', /not JSON/],
+    ['[]', /must be a JSON object/],
+    ['{"data":"d","storeKey":"k","s3":{"endpoint":"ftp://x","bucket":"evidence"},"postgres":{"host":"h","database":"d","user":"u"}}', /s3.endpoint/],
+    ['{"data":"d","storeKey":"k","s3":{"endpoint":"http://x","bucket":"Evidence_1"},"postgres":{"host":"h","database":"d","user":"u"}}', /s3.bucket/],
+    ['{"data":"d","storeKey":"k","s3":{"endpoint":"http://x","bucket":"evidence","retentionDays":0},"postgres":{"host":"h","database":"d","user":"u"}}', /retentionDays/],
+    ['{"data":"d","storeKey":"k","s3":{"endpoint":"http://x","bucket":"evidence"},"postgres":{"host":"h","user":"u"}}', /postgres/],
+  ])('%s is refused in one line', (text, why) => {
+    expect(() => parseBureauConfig(text, 'bureau.json')).toThrow(why);
+    try {
+      parseBureauConfig(text, 'bureau.json');
+    } catch (e) {
+      expect((e as Error).message).toMatch(/^bureau\.json: [^\n]+$/);
+    }
+  });
+});
