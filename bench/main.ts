@@ -18,7 +18,7 @@ import { bootScaling, steadyRecording } from './storage';
 import { cardBootScaling, cardRecording } from './card';
 import { xsFrameCost, xsHeap } from './xs';
 import { offloadThroughput } from './offload';
-import { wormOffloadThroughput } from './worm';
+import { httpHopBackend, wormOffloadThroughput } from './worm';
 import { deadlineBoard } from './board';
 
 /** Best time of each function over interleaved runs, so both see the same machine state. */
@@ -88,7 +88,8 @@ async function main(): Promise<void> {
   const heap = await xsHeap('bridge');
   step('offload');
   const offload = await offloadThroughput();
-  const worm = await wormOffloadThroughput();
+  step('WORM offload into SeaweedFS');
+  const worm = [...(await wormOffloadThroughput()), ...(await wormOffloadThroughput(httpHopBackend, 'quancheng serve over loopback HTTP'))];
   const board = await deadlineBoard();
   step('estimates');
   const flash = PROFILES.map((p) => profileFlash(p));

@@ -23,7 +23,10 @@ export class IndexedStore implements EvidenceStoreBackend {
 
   async accept(deviceId: string, entries: readonly OffloadEntry[]): Promise<AcceptResult> {
     const result = await this.backend.accept(deviceId, entries);
-    if (result.added > 0) await this.#indexFrom(deviceId, result.position.throughSeq - result.added + 1);
+    // The batch's own bytes by seq (the backend just hashed and kept exactly these), so the
+    // index does not read back what was just written.
+    const sent = new Map(entries.map((e) => [e.seq, e.bytes] as const));
+    if (result.added > 0) await this.#indexFrom(deviceId, result.position.throughSeq - result.added + 1, sent);
     return result;
   }
 
@@ -42,10 +45,10 @@ export class IndexedStore implements EvidenceStoreBackend {
     return added;
   }
 
-  async #indexFrom(deviceId: string, fromSeq: number): Promise<number> {
+  async #indexFrom(deviceId: string, fromSeq: number, sent = new Map<number, Uint8Array>()): Promise<number> {
     const lines = (await this.source.held(deviceId)).filter((l) => l.seq >= fromSeq);
     const rows = [];
-    for (const line of lines) rows.push(entryRow(deviceId, line, await this.source.object(line.sha256)));
+    for (const line of lines) rows.push(entryRow(deviceId, line, (sent.get(line.seq)?.length === line.bytes ? sent.get(line.seq)! : await this.source.object(line.sha256))));
     await writeIndexRows(this.db, rows);
     return rows.length;
   }

@@ -181,14 +181,15 @@ export class S3EvidenceStore implements EvidenceStoreBackend {
     if (lines.length === 0 && plan.added.length === 0) throw new StoreRefusal('unknown-device', null, `an empty batch, and the store holds no entries of ${JSON.stringify(deviceId)}`);
     if (plan.added.length > 0) {
       const received = this.#now();
-      // Entry objects first, then the index objects naming them, in seq order: a cut in
-      // between leaves only unnamed objects, and the re-sent batch finds them and goes on.
-      // Entry objects, then the index objects naming them, each group in parallel: a cut
-      // leaves unnamed objects, or index objects past a hole, which the rebuild does not
-      // count (the chain held is the unbroken run from entry 0); the re-sent batch finds them.
-      const versions = await inParallel(plan.added, PUTS_IN_FLIGHT, (e) => this.#putEntryObject(e.sha256, e.bytes));
-      const added = plan.added.map((e, i): HeldLine => ({ seq: e.seq, sha256: e.sha256, link: toHex(e.link), bytes: e.bytes.length, received, version: versions[i] }));
-      const kept = await inParallel(added, PUTS_IN_FLIGHT, (line) => this.#putIndexObject(deviceId, line));
+      // Each entry object, then the index object naming it, 4 entries at a time: an index
+      // object is written only after its entry object, so a cut leaves unnamed objects or
+      // index objects past a hole, which the rebuild does not count (the chain held is the
+      // unbroken run from entry 0); the re-sent batch finds them and goes on. No barrier
+      // between the two kinds: the small index writes overlap the large entry writes.
+      const kept = await inParallel(plan.added, PUTS_IN_FLIGHT, async (e) => {
+        const version = await this.#putEntryObject(e.sha256, e.bytes);
+        return this.#putIndexObject(deviceId, { seq: e.seq, sha256: e.sha256, link: toHex(e.link), bytes: e.bytes.length, received, version });
+      });
       lines.push(...kept);
     }
     return { deviceId, added: plan.added.length, resent: plan.resent, position: positionOf(lines)! };
