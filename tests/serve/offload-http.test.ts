@@ -1,14 +1,13 @@
 // Offload over HTTP into `quancheng serve`: the same continuity checks and signed receipts
 // as the directory store, through HttpStoreBackend and the real offload over a simulated unit.
 import { parseEntry } from '../../firmware/core/evidence';
-import { offload } from '../../tools/maintenance/offload';
 import { auditRows, verifyAudit } from '../../tools/serve/audit';
 import { directorySource } from '../../tools/serve/directory-source';
 import { readIndexRows, rebuildIndex } from '../../tools/serve/index-rows';
 import { checkReceipt, DirectoryStore, StoreError, StoreRefusal } from '../../tools/store';
 import { HttpStoreBackend } from '../../tools/store/http-backend';
 import { encodeBatch } from '../../tools/store/http-wire';
-import { device, login, provisioning, record, START } from '../maintenance/fixture';
+import { offloadTwoUnitsTwice, START } from '../maintenance/fixture';
 import { deviceChain } from '../store/fixtures';
 import { apiLogin, PASSWORD, startService, tokenFor, type Running } from './fixture';
 
@@ -39,22 +38,7 @@ async function refusalOf(p: Promise<unknown>): Promise<StoreRefusal> {
 test('two units offload over HTTP; the device checks the receipts; second offloads continue the chains; the index equals the objects', async () => {
   const store = await technician();
   expect(store.identity().id).toBe('luoping-evidence');
-  // One simulated unit at a time: the simulator's device modules are per process, as on the hardware.
-  for (const [i, deviceId] of ['QC-MNT-0001', 'QC-MNT-0002'].entries()) {
-    const dev = device(provisioning(store.identity().publicKey, { deviceId }), i + 1);
-    dev.powerOn();
-    dev.runUntil(3000);
-    record(dev, 8);
-    const { client } = await login(dev);
-    const first = await offload(client, store, { deviceId, now: () => START + dev.scheduler.now(), reclaim: true });
-    expect(first.reclaimed!.entries).toBe(first.entries);
-    record(dev, 5);
-    const second = await offload(client, store, { deviceId, now: () => START + dev.scheduler.now(), reclaim: true });
-    expect(second.entries).toBeGreaterThan(0);
-    expect(second.throughSeq).toBe(first.throughSeq! + second.entries);
-    client.close();
-    dev.switchOff();
-  }
+  await offloadTwoUnitsTwice(store);
   const objects = DirectoryStore.open(svc.dir);
   expect(objects.devices()).toEqual(['QC-MNT-0001', 'QC-MNT-0002']);
   expect(await readIndexRows(svc.service.db)).toEqual(await rebuildIndex(directorySource(objects)));

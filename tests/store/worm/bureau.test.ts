@@ -7,7 +7,6 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeleteObjectCommand, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
-import { offload } from '../../../tools/maintenance/offload';
 import { addAccount, assignUnit } from '../../../tools/serve/accounts';
 import { openBureau, parseBureauConfig, type BureauConfig } from '../../../tools/serve/bureau';
 import { readIndexRows, rebuildIndex } from '../../../tools/serve/index-rows';
@@ -16,7 +15,7 @@ import { listen, serviceServer } from '../../../tools/serve/server';
 import type { Service } from '../../../tools/serve/service';
 import { HttpStoreBackend } from '../../../tools/store/http-backend';
 import { S3EvidenceStore } from '../../../tools/store/s3-store';
-import { device, login, provisioning, record, START } from '../../maintenance/fixture';
+import { offloadTwoUnitsTwice, START } from '../../maintenance/fixture';
 import { csrfOf, pageClient, PASSWORD, type Running } from '../../serve/fixture';
 import { tempDir } from '../../support/cli';
 import { findPostgres, startPostgres, type PgServer } from '../../support/postgres';
@@ -57,21 +56,7 @@ maybe('the service on SeaweedFS (Object Lock) and PostgreSQL', () => {
 
   test('two units offload twice over HTTP; chains continue; the index rebuilt from the bucket equals PostgreSQL\'s; pages read it', async () => {
     const store = await HttpStoreBackend.connect(running.url, { name: 'wang', password: PASSWORD });
-    // One simulated unit at a time: the simulator's device modules are per process, as on the hardware.
-    for (const [i, deviceId] of ['QC-MNT-0001', 'QC-MNT-0002'].entries()) {
-      const dev = device(provisioning(store.identity().publicKey, { deviceId }), i + 1);
-      dev.powerOn();
-      dev.runUntil(3000);
-      record(dev, 8);
-      const { client } = await login(dev);
-      const first = await offload(client, store, { deviceId, now: () => START + dev.scheduler.now(), reclaim: true });
-      record(dev, 5);
-      const second = await offload(client, store, { deviceId, now: () => START + dev.scheduler.now(), reclaim: true });
-      expect(second.entries).toBeGreaterThan(0);
-      expect(second.throughSeq).toBe(first.throughSeq! + second.entries);
-      client.close();
-      dev.switchOff();
-    }
+    await offloadTwoUnitsTwice(store);
     // A second reader of the bucket, knowing nothing but the bucket and the key.
     const s3 = seaweed.client();
     const fresh = await S3EvidenceStore.open(s3, config.s3.bucket, readFileSync(config.storeKey, 'utf8'));
