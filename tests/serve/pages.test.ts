@@ -129,6 +129,14 @@ describe('a recording page', () => {
     expect((await get(zhou, '/recordings/QC-UNIT-02/99')).status).toBe(404);
   });
 
+  test('a directory store offers no case lock: the data manager is told so, and a lock is refused', async () => {
+    const zhao = await logIn('zhao');
+    const page = await (await get(zhao, '/recordings/QC-SAMPLE-01/1')).text();
+    expect(page).toContain('不支持对象锁定');
+    expect((await post(zhao, '/recordings/QC-SAMPLE-01/1/lock', { csrf: csrfOf(page), action: 'hold-on', reason: '复议' })).status).toBe(409);
+    expect((await post(await logIn('li'), '/recordings/QC-SAMPLE-01/1/lock', { action: 'hold-on', reason: '复议' })).status).toBe(403);
+  });
+
   test("an interruption never resumed asks the unit's officer for a written explanation; it is kept, signed, and the flag stays", async () => {
     const chen = await logIn('chen');
     const page = await (await get(chen, '/recordings/QC-UNIT-02/2')).text();

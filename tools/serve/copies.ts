@@ -12,6 +12,7 @@ import { writePackage } from '../export/package';
 import { announcedKey } from '../store/announced-key';
 import type { SqlDb } from '../store/sql/sql-db';
 import type { HeldSource } from './index-rows';
+import { recordingRange } from './recording-range';
 
 export type CopyState = 'asked' | 'approved' | 'refused';
 
@@ -60,18 +61,10 @@ export async function decideCopy(db: SqlDb, id: string, d: { state: 'approved' |
 export const copyDir = (root: string, id: string) => join(root, id);
 export const copyIso = (root: string, id: string) => join(root, `${id}.iso`);
 
-/**
- * The entries a copy of one recording rests on: a contiguous run of the held chain from just
- * after the previous recording's media to just before the next one's, so the copy verifies
- * as a segment (anchored on the entry before it) and carries no other recording's media.
- */
+/** The entries a copy of one recording rests on (recording-range.ts), anchored on the entry before them. */
 async function copyEntries(db: SqlDb, source: HeldSource, deviceId: string, recording: number) {
-  const rows = (await db.all('SELECT recording, first_seq, last_seq FROM recordings WHERE device_id = $1 ORDER BY recording', [deviceId])) as unknown as { recording: number; first_seq: number; last_seq: number }[];
-  const at = rows.findIndex((r) => Number(r.recording) === recording);
-  if (at < 0) throw new Error(`no recording ${deviceId}/${recording}`);
   const held = await source.held(deviceId);
-  const from = at > 0 ? Number(rows[at - 1].last_seq) + 1 : 0;
-  const to = at + 1 < rows.length ? Number(rows[at + 1].first_seq) - 1 : held[held.length - 1].seq;
+  const { from, to } = await recordingRange(db, held, deviceId, recording);
   const files: EntryFile[] = [];
   for (const line of held) if (line.seq >= from && line.seq <= to) files.push({ path: entryPath(line.seq), bytes: await source.object(line.sha256) });
   const before = held.find((l) => l.seq === from - 1);

@@ -58,6 +58,11 @@ const TEXT = {
   refuseCopy: { zh: '不予批准', en: 'Refuse' },
   download: { zh: '下载光盘镜像', en: 'Download disc image' },
   copyNote: { zh: '说明', en: 'Note' },
+  caseLock: { zh: '证据保全（对象锁定）', en: 'Case lock (object lock)' },
+  holdOn: { zh: '设置法律保全', en: 'Legal hold on' },
+  holdOff: { zh: '解除法律保全', en: 'Legal hold off' },
+  retain: { zh: '保存至（案卷保存期限）', en: 'Retain until (the case file’s term)' },
+  noObjectLock: { zh: '本存储为目录存储，不支持对象锁定；单位的指定存储（S3 对象锁定）支持。', en: 'This store is a directory store without object lock; the bureau’s S3 store with Object Lock has it.' },
 } as const;
 
 export type TextKey = keyof typeof TEXT;

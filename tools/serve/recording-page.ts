@@ -10,6 +10,7 @@ import { refuseUnlessMaySee } from './evidence-access';
 import { escapeHtml as h, form, HttpError, readBody, redirect, sendHtml } from './http-util';
 import { t } from './i18n';
 import { addNote, notesOf, noteVerifies, type NoteKind } from './notes';
+import { caseLockSection } from './case-lock-page';
 import { askForm } from './copies-page';
 import { langCookie, layout } from './pages';
 import type { Request } from './server';
@@ -57,7 +58,8 @@ ${v.flags.length ? `<ul class="flags">${v.flags.map((f) => `<li>${h(f)}</li>`).j
 ${notes.length ? `<ul class="notes">${notes.map((n) => `<li data-kind="${n.kind}">${at(n.at)} ${h(n.author)} · ${h(t(l, n.kind === 'note' ? 'noteKind' : 'explanationKind'))}: ${h(n.body)} <small>HMAC ${h(n.signature.slice(0, 16))}… ${h(t(l, noteVerifies(r.service.secret, n) ? 'signatureOk' : 'signatureBad'))}</small></li>`).join('')}</ul>` : `<p>${h(t(l, 'none'))}</p>`}
 ${writer ? noteForm('note', t(l, 'noteKind')) : ''}
 ${writer && owes ? noteForm('explanation', t(l, 'explanationKind')) : ''}
-${writer ? `<h2>${h(t(l, 'copies'))}</h2>${askForm(s, deviceId, recording, l)}` : ''}`;
+${writer ? `<h2>${h(t(l, 'copies'))}</h2>${askForm(s, deviceId, recording, l)}` : ''}
+${await caseLockSection(r, s, deviceId, recording)}`;
   sendHtml(r.res, 200, layout(r, `${t(l, 'recording')} ${deviceId}/${recording}`, body, s), langCookie(r));
 }
 

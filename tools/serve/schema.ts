@@ -86,6 +86,16 @@ export const SCHEMA: readonly string[] = [
     decided_by TEXT,
     decided_at BIGINT,
     decision_reason TEXT)`,
+  // Legal holds and retentions set on a recording's objects (case-lock-page.ts): the log of who did what, when, why.
+  `CREATE TABLE IF NOT EXISTS case_locks (
+    device_id TEXT NOT NULL,
+    recording BIGINT NOT NULL,
+    at BIGINT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    until_at BIGINT,
+    objects BIGINT NOT NULL,
+    reason TEXT NOT NULL)`,
   // Which officer a unit is assigned to: an officer sees only their units' evidence.
   `CREATE TABLE IF NOT EXISTS assignments (
     device_id TEXT PRIMARY KEY,

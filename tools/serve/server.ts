@@ -11,6 +11,7 @@ import { cookies, form, HttpError, readBody, redirect, sendBytes, sendJson } fro
 import type { Lang } from './i18n';
 import { auditCsvPage, auditPage, deadlinesPage, devicesPage, loginPage } from './pages';
 import { approveExtension } from './deadline-board';
+import { CASE_LOCK_ROLES, postCaseLock } from './case-lock-page';
 import { copiesPage, copyFile, postCopyRequest, postDecision } from './copies-page';
 import { postNote, recordingPage } from './recording-page';
 import { CHINA_2026, dayNumber, WorkingDays } from '../../firmware/core/policy/calendar';
@@ -19,7 +20,7 @@ import type { Service } from './service';
 
 export const SESSION_COOKIE = 'qc_session';
 const CALENDAR = new WorkingDays(CHINA_2026);
-const RECORDING_PATH = /^\/recordings\/([A-Za-z0-9_-]{1,16})\/([0-9]{1,15})(\/notes|\/copies)?$/;
+const RECORDING_PATH = /^\/recordings\/([A-Za-z0-9_-]{1,16})\/([0-9]{1,15})(\/notes|\/copies|\/lock)?$/;
 const COPY_PATH = /^\/copies\/([0-9a-f-]{36})\/(decide|disc\.iso|note\.html)$/;
 const DEVICE_PATH = /^\/api\/devices\/([A-Za-z0-9_-]{1,16})\/(position|entries|receipt)$/;
 
@@ -71,6 +72,7 @@ export const PAGE_ROLES = {
   copies: ['officer', 'data-manager', 'inspector', 'leader'],
   decideCopy: ['leader'],
   fetchCopy: ['officer', 'data-manager', 'leader'],
+  caseLock: CASE_LOCK_ROLES,
 } as const satisfies Record<string, readonly Role[]>;
 
 async function route(r: Request): Promise<void> {
@@ -131,6 +133,7 @@ async function route(r: Request): Promise<void> {
   if (rec && method === 'GET' && !rec[3]) return recordingPage(r, await require(r, PAGE_ROLES.recording), rec[1], Number(rec[2]));
   if (rec && method === 'POST' && rec[3] === '/notes') return postNote(r, await require(r, PAGE_ROLES.note), rec[1], Number(rec[2]));
   if (rec && method === 'POST' && rec[3] === '/copies') return postCopyRequest(r, await require(r, PAGE_ROLES.askCopy), rec[1], Number(rec[2]));
+  if (rec && method === 'POST' && rec[3] === '/lock') return postCaseLock(r, await require(r, PAGE_ROLES.caseLock), rec[1], Number(rec[2]));
   if (method === 'GET' && path === '/copies') return copiesPage(r, await require(r, PAGE_ROLES.copies));
   const copy = COPY_PATH.exec(path);
   if (copy && method === 'POST' && copy[2] === 'decide') return postDecision(r, await require(r, PAGE_ROLES.decideCopy), copy[1]);

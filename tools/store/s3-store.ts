@@ -16,7 +16,9 @@ import {
   ListObjectsV2Command,
   ListObjectVersionsCommand,
   PutObjectCommand,
+  GetObjectRetentionCommand,
   PutObjectLegalHoldCommand,
+  PutObjectRetentionCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { fromHex, parseEntry, toHex, type SignatureChecker } from '../../firmware/core/evidence';
@@ -242,6 +244,25 @@ export class S3EvidenceStore implements EvidenceStoreBackend {
    * Writes an index object once. One already there (left by a cut batch) is taken when it
    * names the same entry; any other is another writer's, and the offload must be sent again.
    */
+  /**
+   * A case's retention (art. 15: kept as long as the case file): the device's held entry
+   * objects from..through stay locked in compliance mode at least until `until` (ms). Only
+   * ever extends: an object already locked longer keeps its date (the engine refuses
+   * shortening a compliance lock anyway). Returns how many objects it extended.
+   */
+  async retainUntil(deviceId: string, until: number, from = 0, through = Number.MAX_SAFE_INTEGER): Promise<number> {
+    let n = 0;
+    for (const l of await this.held(deviceId)) {
+      if (l.seq < from || l.seq > through) continue;
+      const Key = ObjectStore.relPath(l.sha256);
+      const now = await this.s3.send(new GetObjectRetentionCommand({ Bucket: this.bucket, Key, VersionId: l.version }));
+      if ((now.Retention?.RetainUntilDate?.getTime() ?? 0) >= until) continue;
+      await this.s3.send(new PutObjectRetentionCommand({ Bucket: this.bucket, Key, VersionId: l.version, Retention: { Mode: 'COMPLIANCE', RetainUntilDate: new Date(until) } }));
+      n++;
+    }
+    return n;
+  }
+
   async #putIndexObject(deviceId: string, line: HeldLine): Promise<HeldLine> {
     const key = indexKey(deviceId, line.seq);
     if (await this.#putOnce(key, new TextEncoder().encode(encodeHeldLine(line)), 'application/json')) return line;

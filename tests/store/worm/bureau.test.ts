@@ -6,7 +6,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DeleteObjectCommand, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectLegalHoldCommand, GetObjectRetentionCommand, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import { addAccount, assignUnit } from '../../../tools/serve/accounts';
 import { openBureau, parseBureauConfig, type BureauConfig } from '../../../tools/serve/bureau';
 import { readIndexRows, rebuildIndex } from '../../../tools/serve/index-rows';
@@ -87,6 +87,44 @@ maybe('the service on SeaweedFS (Object Lock) and PostgreSQL', () => {
     expect(page.status).toBe(200);
     expect((await post(li, '/recordings/QC-MNT-0001/1/notes', { csrf: csrfOf(await page.text()), kind: 'note', body: '现场人员较多。' })).status).toBe(303);
     expect((await service.db.all("SELECT body FROM notes WHERE author = 'li'")).map((r) => r.body)).toEqual(['现场人员较多。']);
+  });
+
+  test("the leader's case lock: a legal hold on a recording's objects, lifted; its retention extended to the case file's term, never shortened; officers may not", async () => {
+    const { logIn, get, post } = pageClient(() => running);
+    const zhou = await logIn('zhou');
+    const page = await (await get(zhou, '/recordings/QC-MNT-0001/1')).text();
+    expect(page).toContain('action="/recordings/QC-MNT-0001/1/lock"');
+    const lock = (fields: Record<string, string>) => post(zhou, '/recordings/QC-MNT-0001/1/lock', { csrf: csrfOf(page), ...fields });
+    const s3 = seaweed.client();
+    const fresh = await S3EvidenceStore.open(s3, config.s3.bucket, readFileSync(config.storeKey, 'utf8'));
+    const held = await fresh.held('QC-MNT-0001');
+    const objects = held.map((l) => ({ Bucket: config.s3.bucket, Key: `objects/${l.sha256.slice(0, 2)}/${l.sha256.slice(2)}.qce`, VersionId: l.version }));
+    const holds = async () => Promise.all(objects.map(async (o) => (await s3.send(new GetObjectLegalHoldCommand(o)).catch(() => ({ LegalHold: { Status: 'OFF' } }))).LegalHold?.Status));
+    const retained = async () => Promise.all(objects.map(async (o) => (await s3.send(new GetObjectRetentionCommand(o))).Retention!.RetainUntilDate!.getTime()));
+
+    expect((await lock({ action: 'hold-on', reason: '行政复议审查中' })).status).toBe(303);
+    const on = await holds();
+    expect(on.filter((x) => x === 'ON').length).toBeGreaterThan(0);
+    expect(on.filter((x) => x === 'ON').length).toBeLessThan(objects.length); // recording 1's run only
+    expect((await lock({ action: 'hold-off', reason: '复议结束' })).status).toBe(303);
+    expect((await holds()).every((x) => x === 'OFF')).toBe(true);
+
+    const before = await retained();
+    expect((await lock({ action: 'retain', until: '2040-06-30', reason: '案卷保存期限 30 年' })).status).toBe(303);
+    const after = await retained();
+    const extended = after.filter((t, i) => t !== before[i]);
+    expect(extended.length).toBe(on.filter((x) => x === 'ON').length);
+    for (const t of extended) expect(t).toBe(Date.parse('2040-07-01T00:00:00+08:00'));
+    expect((await lock({ action: 'retain', until: '2031-01-01', reason: '缩短' })).status).toBe(303);
+    expect(await retained()).toEqual(after); // never shortened
+    expect((await lock({ action: 'retain', reason: '无日期' })).status).toBe(400);
+
+    const li = await logIn('li');
+    expect((await post(li, '/recordings/QC-MNT-0001/1/lock', { csrf: csrfOf(await (await get(li, '/recordings/QC-MNT-0001/1')).text()), action: 'hold-off', reason: 'x' })).status).toBe(403);
+    const log = (await service.db.all("SELECT action, objects FROM case_locks WHERE device_id = 'QC-MNT-0001' ORDER BY at, action")).map((r) => `${r.action}:${r.objects}`);
+    expect(log).toHaveLength(4);
+    expect(log).toContain('retain:0');
+    s3.destroy();
   });
 });
 
