@@ -183,15 +183,24 @@ export class S3EvidenceStore implements EvidenceStoreBackend {
     if (lines.length === 0 && plan.added.length === 0) throw new StoreRefusal('unknown-device', null, `an empty batch, and the store holds no entries of ${JSON.stringify(deviceId)}`);
     if (plan.added.length > 0) {
       const received = this.#now();
-      // Each entry object, then the index object naming it, 4 entries at a time: an index
-      // object is written only after its entry object, so a cut leaves unnamed objects or
-      // index objects past a hole, which the rebuild does not count (the chain held is the
-      // unbroken run from entry 0); the re-sent batch finds them and goes on. No barrier
-      // between the two kinds: the small index writes overlap the large entry writes.
-      const kept = await inParallel(plan.added, PUTS_IN_FLIGHT, async (e) => {
-        const version = await this.#putEntryObject(e.sha256, e.bytes);
-        return this.#putIndexObject(deviceId, { seq: e.seq, sha256: e.sha256, link: toHex(e.link), bytes: e.bytes.length, received, version });
-      });
+      // Each entry object, then the index object naming it, 4 entry objects at a time: an
+      // index object is written only after its entry object, so a cut leaves unnamed objects
+      // or index objects past a hole, which the rebuild does not count (the chain held is the
+      // unbroken run from entry 0); the re-sent batch finds them and goes on. A worker does
+      // not wait for the small index write before its next entry object.
+      const indexWrites = new Map<number, Promise<HeldLine>>();
+      try {
+        await inParallel(plan.added, PUTS_IN_FLIGHT, async (e) => {
+          const version = await this.#putEntryObject(e.sha256, e.bytes);
+          const write = this.#putIndexObject(deviceId, { seq: e.seq, sha256: e.sha256, link: toHex(e.link), bytes: e.bytes.length, received, version });
+          write.catch(() => undefined); // awaited below; handled here so a failure elsewhere first does not leave it unhandled
+          indexWrites.set(e.seq, write);
+        });
+      } catch (e) {
+        await Promise.allSettled(indexWrites.values());
+        throw e;
+      }
+      const kept = await Promise.all(plan.added.map((e) => indexWrites.get(e.seq)!));
       lines.push(...kept);
     }
     return { deviceId, added: plan.added.length, resent: plan.resent, position: positionOf(lines)! };
