@@ -21,11 +21,28 @@ export class IndexedStore implements EvidenceStoreBackend {
     return Promise.resolve(this.backend.position(deviceId));
   }
 
-  async accept(deviceId: string, entries: readonly OffloadEntry[]): Promise<AcceptResult> {
-    const result = await this.backend.accept(deviceId, entries);
+  accept(deviceId: string, entries: readonly OffloadEntry[]): Promise<AcceptResult> {
+    return this.acceptStream(deviceId, fromArray(entries));
+  }
+
+  /** The batch as it arrives, into the object store (streamed when it can take a stream), then the index. */
+  async acceptStream(deviceId: string, entries: AsyncIterable<OffloadEntry>): Promise<AcceptResult> {
     // The batch's own bytes by seq (the backend just hashed and kept exactly these), so the
     // index does not read back what was just written.
-    const sent = new Map(entries.map((e) => [e.seq, e.bytes] as const));
+    const sent = new Map<number, Uint8Array>();
+    const kept = async function* () {
+      for await (const e of entries) {
+        sent.set(e.seq, e.bytes);
+        yield e;
+      }
+    };
+    let result: AcceptResult;
+    if (this.backend.acceptStream) result = await this.backend.acceptStream(deviceId, kept());
+    else {
+      const all: OffloadEntry[] = [];
+      for await (const e of kept()) all.push(e);
+      result = await this.backend.accept(deviceId, all);
+    }
     if (result.added > 0) await this.#indexFrom(deviceId, result.position.throughSeq - result.added + 1, sent);
     return result;
   }
@@ -52,4 +69,8 @@ export class IndexedStore implements EvidenceStoreBackend {
     await writeIndexRows(this.db, rows);
     return rows.length;
   }
+}
+
+async function* fromArray<T>(items: readonly T[]): AsyncGenerator<T> {
+  yield* items;
 }

@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { toHex } from '../../firmware/core/evidence';
 import { StoreError, StoreRefusal } from '../store/errors';
-import { decodeBatch, MAX_BATCH_BYTES, positionToWire, refusalStatus } from '../store/http-wire';
+import { BatchTooLarge, MAX_BATCH_BYTES, positionToWire, readBatch, refusalStatus } from '../store/http-wire';
 import { login, logout, sessionOf, type Session } from './accounts';
 import { appendAudit } from './audit';
 import { cookies, form, HttpError, readBody, redirect, sendBytes, sendJson } from './http-util';
@@ -150,14 +150,17 @@ async function offloadApi(r: Request, method: string, deviceId: string, what: st
   try {
     if (what === 'position' && method === 'GET') return sendJson(res, 200, { position: positionToWire(await service.store.position(deviceId)) });
     if (what === 'entries' && method === 'POST') {
-      let entries;
+      const declared = Number(req.headers['content-length'] ?? NaN);
+      if (declared > MAX_BATCH_BYTES) throw new HttpError(413, `body of ${declared} bytes is over the limit of ${MAX_BATCH_BYTES}`);
+      let result;
       try {
-        entries = decodeBatch(await readBody(req, MAX_BATCH_BYTES));
+        // Checked and written entry by entry as the body arrives.
+        result = await service.store.acceptStream(deviceId, readBatch(req, MAX_BATCH_BYTES));
       } catch (e) {
-        if (e instanceof HttpError) throw e;
-        throw new HttpError(400, (e as Error).message);
+        if (e instanceof BatchTooLarge) throw new HttpError(413, e.message);
+        if (e instanceof RangeError) throw new HttpError(400, e.message);
+        throw e;
       }
-      const result = await service.store.accept(deviceId, entries);
       await appendAudit(service.db, { at, actor: who.name, action: 'offload', target: deviceId, detail: `added ${result.added}, resent ${result.resent}, through ${result.position.throughSeq}` });
       return sendJson(res, 200, { added: result.added, resent: result.resent, position: positionToWire(result.position) });
     }

@@ -46,9 +46,16 @@ export interface EvidenceStoreBackend {
   /**
    * Takes a batch that continues the device's chain exactly from position(deviceId) (or
    * from seq 0 and the genesis link), after an optional prefix re-sending held entries
-   * unchanged. All or nothing: throws StoreRefusal, writing nothing, when any entry fails.
+   * unchanged. All or nothing: throws StoreRefusal when any entry fails, and then holds
+   * nothing of the batch (an object store may keep unnamed entry objects, as after a cut:
+   * never counted, found again when the batch is re-sent).
    */
   accept(deviceId: string, entries: readonly OffloadEntry[]): Awaitable<AcceptResult>;
+  /**
+   * accept() for a batch read as it arrives (a request body), so a store can check and
+   * write the first entries while the rest is on the wire. Same rule, same answer.
+   */
+  acceptStream?(deviceId: string, entries: AsyncIterable<OffloadEntry>): Promise<AcceptResult>;
   /** The signed receipt (encodeSignedReceipt) for the current position; time in ms since 1970. */
   receipt(deviceId: string, time: number): Awaitable<Uint8Array>;
 }

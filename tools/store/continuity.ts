@@ -50,16 +50,11 @@ export function sha256Hex(bytes: Uint8Array): string {
 
 /** Checks a batch against the held chain; throws StoreRefusal at the first entry that fails. */
 export function planBatch(deviceId: string, held: HeldChain, batch: readonly OffloadEntry[], checker: SignatureChecker): BatchPlan {
-  try {
-    checkDeviceId(deviceId);
-  } catch (e) {
-    throw new StoreRefusal('bad-device-id', null, (e as Error).message);
-  }
-  if (batch.length === 0) return { resent: 0, added: [] };
-
-  // The batch itself: consecutive ascending seqs.
+  const planner = new BatchPlanner(deviceId, held, checker);
+  if (batch.length === 0) return planner.plan();
+  // The batch itself first, whole: consecutive ascending seqs (the message can tell a
+  // reordered batch from one with a gap only by seeing all of it).
   const first = batch[0].seq;
-  if (!Number.isInteger(first) || first < 0 || first > 0xffffffff) throw new StoreRefusal('reordered', null, `batch starts at seq ${String(first)}, not a sequence number`);
   const sent = new Set(batch.map((e) => e.seq));
   for (let i = 1; i < batch.length; i++) {
     const want = first + i;
@@ -67,28 +62,68 @@ export function planBatch(deviceId: string, held: HeldChain, batch: readonly Off
     const why = sent.has(want) || batch[i].seq < want ? `batch is out of order: entry ${batch[i].seq} sent where ${want} belongs` : `batch skips entr${batch[i].seq - want > 1 ? `ies ${want}-${batch[i].seq - 1}` : `y ${want}`}`;
     throw new StoreRefusal(sent.has(want) || batch[i].seq < want ? 'reordered' : 'gap', want, why);
   }
+  for (const e of batch) planner.add(e);
+  return planner.plan();
+}
 
-  // Against the store: re-sent prefix identical, the rest starting at the next seq.
-  const next = held.through ? held.through.seq + 1 : 0;
-  if (first > next) throw new StoreRefusal('gap', next, `the store holds ${next === 0 ? 'nothing' : `entries 0-${next - 1}`} of ${deviceId}; a batch starting at ${first} would skip entr${first - next > 1 ? `ies ${next}-${first - 1}` : `y ${next}`}`);
-  let resent = 0;
-  for (const e of batch) {
-    if (e.seq >= next) break;
-    if (sha256Hex(e.bytes) !== held.sha256Of(e.seq)) throw new StoreRefusal('rewrite', e.seq, `differs from the entry ${e.seq} the store already holds (held entries are never replaced)`);
-    resent++;
+/**
+ * planBatch one entry at a time, for a batch checked as it arrives: the same checks in the
+ * same order, except that an ordering fault is seen at the entry where it occurs. add()
+ * answers the entry checked when it is new, undefined when it is a re-sent held one.
+ */
+export class BatchPlanner {
+  readonly #deviceId: string;
+  readonly #held: HeldChain;
+  readonly #checker: SignatureChecker;
+  readonly #storeNext: number;
+  readonly #added: CheckedEntry[] = [];
+  #resent = 0;
+  #expect: number | undefined;
+  #prevLink: Uint8Array;
+  #key: Uint8Array | undefined;
+  #learnedKey: Uint8Array | undefined;
+
+  constructor(deviceId: string, held: HeldChain, checker: SignatureChecker) {
+    try {
+      checkDeviceId(deviceId);
+    } catch (e) {
+      throw new StoreRefusal('bad-device-id', null, (e as Error).message);
+    }
+    this.#deviceId = deviceId;
+    this.#held = held;
+    this.#checker = checker;
+    this.#storeNext = held.through ? held.through.seq + 1 : 0;
+    this.#prevLink = held.through ? held.through.link : genesisLink(deviceId);
   }
 
-  const added: CheckedEntry[] = [];
-  let prevLink = held.through ? held.through.link : genesisLink(deviceId);
-  let key: Uint8Array | undefined = held.through ? held.deviceKey() : undefined;
-  let learnedKey: Uint8Array | undefined;
-  for (const e of batch.slice(resent)) {
-    const checked = checkEntry(deviceId, e, prevLink, key, checker);
-    if (e.seq === 0) key = learnedKey = checked.key;
-    added.push({ seq: e.seq, bytes: e.bytes, sha256: sha256Hex(e.bytes), link: checked.link });
-    prevLink = checked.link;
+  add(e: OffloadEntry): CheckedEntry | undefined {
+    const next = this.#storeNext;
+    if (this.#expect === undefined) {
+      const first = e.seq;
+      if (!Number.isInteger(first) || first < 0 || first > 0xffffffff) throw new StoreRefusal('reordered', null, `batch starts at seq ${String(first)}, not a sequence number`);
+      if (first > next) throw new StoreRefusal('gap', next, `the store holds ${next === 0 ? 'nothing' : `entries 0-${next - 1}`} of ${this.#deviceId}; a batch starting at ${first} would skip entr${first - next > 1 ? `ies ${next}-${first - 1}` : `y ${next}`}`);
+    } else if (e.seq !== this.#expect) {
+      throw new StoreRefusal(e.seq < this.#expect ? 'reordered' : 'gap', this.#expect, `batch ${e.seq < this.#expect ? 'is out of order' : 'skips entries'}: entry ${e.seq} sent where ${this.#expect} belongs`);
+    }
+    this.#expect = e.seq + 1;
+    // Against the store: a re-sent prefix identical, the rest starting at the next seq.
+    if (e.seq < next) {
+      if (sha256Hex(e.bytes) !== this.#held.sha256Of(e.seq)) throw new StoreRefusal('rewrite', e.seq, `differs from the entry ${e.seq} the store already holds (held entries are never replaced)`);
+      this.#resent++;
+      return undefined;
+    }
+    if (this.#key === undefined && e.seq > 0) this.#key = this.#held.deviceKey();
+    const checked = checkEntry(this.#deviceId, e, this.#prevLink, this.#key, this.#checker);
+    if (e.seq === 0) this.#key = this.#learnedKey = checked.key;
+    const entry = { seq: e.seq, bytes: e.bytes, sha256: sha256Hex(e.bytes), link: checked.link };
+    this.#added.push(entry);
+    this.#prevLink = checked.link;
+    return entry;
   }
-  return learnedKey ? { resent, added, learnedKey } : { resent, added };
+
+  plan(): BatchPlan {
+    return this.#learnedKey ? { resent: this.#resent, added: this.#added, learnedKey: this.#learnedKey } : { resent: this.#resent, added: this.#added };
+  }
 }
 
 /** One new entry on its own and against the link before it. Entry 0 brings its own key. */

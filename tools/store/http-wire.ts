@@ -28,19 +28,50 @@ export function encodeBatch(entries: readonly OffloadEntry[]): Uint8Array {
   return out;
 }
 
-/** Throws RangeError for a body that is not a whole batch. */
-export function decodeBatch(body: Uint8Array): OffloadEntry[] {
-  const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
-  const out: OffloadEntry[] = [];
-  for (let at = 0; at < body.length; ) {
-    if (at + 8 > body.length) throw new RangeError(`batch cut off in an entry's seq and length at byte ${at}`);
-    const seq = view.getUint32(at);
-    const length = view.getUint32(at + 4);
-    if (at + 8 + length > body.length) throw new RangeError(`batch cut off in entry ${seq}: ${length} bytes announced, ${body.length - at - 8} sent`);
-    out.push({ seq, bytes: body.slice(at + 8, at + 8 + length) });
-    at += 8 + length;
+/** A batch over the limit (413 from the service). */
+export class BatchTooLarge extends RangeError {}
+
+/**
+ * The entries of a batch as its bytes arrive, each copied once into its own array, so the
+ * store can check and write the first entries while the rest is still on the wire. Throws
+ * RangeError for a body that is not a whole batch, BatchTooLarge past `limit` bytes.
+ */
+export async function* readBatch(body: AsyncIterable<Uint8Array>, limit: number): AsyncGenerator<OffloadEntry> {
+  const head = new Uint8Array(8);
+  let headFill = 0;
+  let entry: Uint8Array | undefined;
+  let fill = 0;
+  let seq = 0;
+  let total = 0;
+  for await (const chunk of body) {
+    total += chunk.length;
+    if (total > limit) throw new BatchTooLarge(`body over the limit of ${limit} bytes`);
+    for (let i = 0; i < chunk.length; ) {
+      if (!entry) {
+        const n = Math.min(8 - headFill, chunk.length - i);
+        head.set(chunk.subarray(i, i + n), headFill);
+        headFill += n;
+        i += n;
+        if (headFill < 8) continue;
+        const view = new DataView(head.buffer);
+        seq = view.getUint32(0);
+        const length = view.getUint32(4);
+        if (length > limit) throw new BatchTooLarge(`entry ${seq} announces ${length} bytes, over the limit of ${limit}`);
+        entry = new Uint8Array(length);
+        headFill = fill = 0;
+      }
+      const n = Math.min(entry.length - fill, chunk.length - i);
+      entry.set(chunk.subarray(i, i + n), fill);
+      fill += n;
+      i += n;
+      if (fill === entry.length) {
+        yield { seq, bytes: entry };
+        entry = undefined;
+      }
+    }
   }
-  return out;
+  if (headFill > 0) throw new RangeError(`batch cut off in an entry's seq and length at byte ${total - headFill}`);
+  if (entry) throw new RangeError(`batch cut off in entry ${seq}: ${entry.length} bytes announced, ${fill} sent`);
 }
 
 export interface WirePosition {

@@ -26,7 +26,7 @@ import { decodeSignedReceipt, encodeReceiptDocument, encodeSignedReceipt, type R
 import { nodeChecker } from '../crypto/node-checker';
 import { announcedKey } from './announced-key';
 import type { AcceptResult, EvidenceStoreBackend, OffloadEntry, StoreIdentity, StorePosition } from './backend';
-import { planBatch, sha256Hex, type HeldChain } from './continuity';
+import { BatchPlanner, planBatch, sha256Hex, type HeldChain } from './continuity';
 import { encodeIndexLine, type IndexLine } from './device-index';
 import { receiptName } from './directory-store';
 import { StoreError, StoreRefusal } from './errors';
@@ -169,38 +169,66 @@ export class S3EvidenceStore implements EvidenceStoreBackend {
     return lines;
   }
 
-  async accept(deviceId: string, entries: readonly OffloadEntry[]): Promise<AcceptResult> {
+  accept(deviceId: string, entries: readonly OffloadEntry[]): Promise<AcceptResult> {
+    return this.acceptStream(deviceId, fromArray(entries));
+  }
+
+  async acceptStream(deviceId: string, entries: AsyncIterable<OffloadEntry>): Promise<AcceptResult> {
     const lines = await this.held(deviceId);
     const last = lines[lines.length - 1];
-    // The device key is read before planning (planBatch asks for it synchronously).
+    // The device key is read before planning (the planner asks for it synchronously).
     const deviceKey = last ? await this.#deviceKey(deviceId, lines[0]) : undefined;
     const heldChain: HeldChain = {
       through: last && { seq: last.seq, link: fromHex(last.link) },
       sha256Of: (seq) => lines[seq].sha256,
       deviceKey: () => deviceKey!,
     };
-    const plan = planBatch(deviceId, heldChain, entries, this.#checker);
+    // Each entry object as soon as its entry is checked, 4 at a time, while the rest of the
+    // batch arrives; the index objects that name them only once the whole batch is checked
+    // and its entry objects written. A refused or cut batch so leaves at most unnamed entry
+    // objects, which the rebuild does not count (the chain held is the unbroken run of index
+    // objects from entry 0) and the re-sent batch finds again.
+    const planner = new BatchPlanner(deviceId, heldChain, this.#checker);
+    const sent: OffloadEntry[] = [];
+    const versions = new Map<number, Promise<string>>();
+    const inFlight = new Set<Promise<void>>();
+    let refused: unknown;
+    try {
+      for await (const e of entries) {
+        sent.push(e);
+        if (refused) continue; // read to the end, for the refusal planBatch words over the whole batch
+        let checked;
+        try {
+          checked = planner.add(e);
+        } catch (err) {
+          refused = err;
+          continue;
+        }
+        if (!checked) continue;
+        while (inFlight.size >= PUTS_IN_FLIGHT) await Promise.race(inFlight);
+        const put = this.#putEntryObject(checked.sha256, checked.bytes);
+        versions.set(checked.seq, put);
+        const settled: Promise<void> = put.then(
+          () => void inFlight.delete(settled),
+          () => void inFlight.delete(settled),
+        );
+        inFlight.add(settled);
+      }
+    } finally {
+      await Promise.allSettled(versions.values());
+    }
+    if (refused) {
+      if (refused instanceof StoreRefusal) planBatch(deviceId, heldChain, sent, this.#checker);
+      throw refused;
+    }
+    const plan = planner.plan();
     if (lines.length === 0 && plan.added.length === 0) throw new StoreRefusal('unknown-device', null, `an empty batch, and the store holds no entries of ${JSON.stringify(deviceId)}`);
     if (plan.added.length > 0) {
       const received = this.#now();
-      // Each entry object, then the index object naming it, 4 entry objects at a time: an
-      // index object is written only after its entry object, so a cut leaves unnamed objects
-      // or index objects past a hole, which the rebuild does not count (the chain held is the
-      // unbroken run from entry 0); the re-sent batch finds them and goes on. A worker does
-      // not wait for the small index write before its next entry object.
-      const indexWrites = new Map<number, Promise<HeldLine>>();
-      try {
-        await inParallel(plan.added, PUTS_IN_FLIGHT, async (e) => {
-          const version = await this.#putEntryObject(e.sha256, e.bytes);
-          const write = this.#putIndexObject(deviceId, { seq: e.seq, sha256: e.sha256, link: toHex(e.link), bytes: e.bytes.length, received, version });
-          write.catch(() => undefined); // awaited below; handled here so a failure elsewhere first does not leave it unhandled
-          indexWrites.set(e.seq, write);
-        });
-      } catch (e) {
-        await Promise.allSettled(indexWrites.values());
-        throw e;
-      }
-      const kept = await Promise.all(plan.added.map((e) => indexWrites.get(e.seq)!));
+      const written = await Promise.all(plan.added.map((e) => versions.get(e.seq)!));
+      const kept = await inParallel(plan.added, PUTS_IN_FLIGHT, (e, i) =>
+        this.#putIndexObject(deviceId, { seq: e.seq, sha256: e.sha256, link: toHex(e.link), bytes: e.bytes.length, received, version: written[i] }),
+      );
       lines.push(...kept);
     }
     return { deviceId, added: plan.added.length, resent: plan.resent, position: positionOf(lines)! };
@@ -338,14 +366,18 @@ export class S3EvidenceStore implements EvidenceStoreBackend {
   }
 }
 
+async function* fromArray<T>(items: readonly T[]): AsyncGenerator<T> {
+  yield* items;
+}
+
 /** fn over items, at most n at a time; results in the items' order. */
-async function inParallel<T, R>(items: readonly T[], n: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+async function inParallel<T, R>(items: readonly T[], n: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
       const i = next++;
-      out[i] = await fn(items[i]);
+      out[i] = await fn(items[i], i);
     }
   };
   await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));

@@ -128,6 +128,35 @@ maybe('S3EvidenceStore on SeaweedFS with Object Lock', () => {
     expect(rebuilt[5].version).toBe(versions[0]);
   });
 
+  test('a batch is checked and written as it arrives: a tampered entry in the middle leaves nothing held, only unnamed objects the re-sent batch finds again', async () => {
+    const chain = deviceChain();
+    const bucket = bucketName();
+    const pem = newKeyPem();
+    const store = await S3EvidenceStore.create(s3, bucket, 'county-store-1', pem, { now: () => T0, retentionDays: 30 });
+    const tampered = chain.map((e) => ({ seq: e.seq, bytes: e.bytes.slice() }));
+    tampered[4].bytes[tampered[4].bytes.length >> 1] ^= 0x01;
+    async function* arriving() {
+      for (const e of tampered) yield e;
+    }
+    expect((await refusal(store.acceptStream('QC-SAMPLE-01', arriving()))).reason).toBe('modified');
+    expect(await store.position('QC-SAMPLE-01')).toBeUndefined();
+    const reopened = await S3EvidenceStore.open(s3, bucket, pem);
+    expect(await reopened.rebuild('QC-SAMPLE-01')).toEqual([]);
+    // Reordered as it arrives: the refusal is worded over the whole batch, as accept() words it.
+    const swapped = [chain[0], chain[2], chain[1]];
+    async function* swappedArriving() {
+      yield* swapped;
+    }
+    const streamed = await refusal(store.acceptStream('QC-SAMPLE-01', swappedArriving()));
+    const whole = await refusal(store.accept('QC-SAMPLE-01', swapped));
+    expect([streamed.reason, streamed.message]).toEqual([whole.reason, whole.message]);
+    expect(whole.reason).toBe('reordered');
+    const before = await versionCount(s3, bucket);
+    expect(await store.accept('QC-SAMPLE-01', chain)).toMatchObject({ added: chain.length, resent: 0 });
+    // The prefix written before the refusal is found, not stacked: one index object per entry, entry objects only for the rest.
+    expect(await versionCount(s3, bucket)).toBe(before + chain.length + (chain.length - 4));
+  });
+
   describe('one device chain in a bucket', () => {
     const chain = deviceChain();
     const pem = newKeyPem();
