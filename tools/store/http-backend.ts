@@ -5,7 +5,7 @@
 import { fromHex } from '../../firmware/core/evidence';
 import type { AcceptResult, EvidenceStoreBackend, OffloadEntry, StoreIdentity, StorePosition } from './backend';
 import { StoreError, StoreRefusal, type RefusalReason } from './errors';
-import { encodeBatch, positionFromWire, type WirePosition } from './http-wire';
+import { batchStream, positionFromWire, type WirePosition } from './http-wire';
 
 export interface HttpLogin {
   name: string;
@@ -44,7 +44,7 @@ export class HttpStoreBackend implements EvidenceStoreBackend {
   }
 
   async accept(deviceId: string, entries: readonly OffloadEntry[]): Promise<AcceptResult> {
-    const r = await this.#call(deviceId, 'entries', { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: encodeBatch(entries) });
+    const r = await this.#call(deviceId, 'entries', { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: batchStream(entries), duplex: 'half' } as RequestInit);
     const v = (await r.json()) as { added: number; resent: number; position: WirePosition };
     return { deviceId, added: v.added, resent: v.resent, position: positionFromWire(v.position)! };
   }
