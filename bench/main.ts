@@ -18,6 +18,8 @@ import { bootScaling, steadyRecording } from './storage';
 import { cardBootScaling, cardRecording } from './card';
 import { xsFrameCost, xsHeap } from './xs';
 import { offloadThroughput } from './offload';
+import { httpHopBackend, wormOffloadThroughput } from './worm';
+import { deadlineBoard } from './board';
 
 /** Best time of each function over interleaved runs, so both see the same machine state. */
 function bestOfInterleaved(runs: number, fns: readonly (() => void)[]): number[] {
@@ -86,6 +88,9 @@ async function main(): Promise<void> {
   const heap = await xsHeap('bridge');
   step('offload');
   const offload = await offloadThroughput();
+  step('WORM offload into SeaweedFS');
+  const worm = [...(await wormOffloadThroughput()), ...(await wormOffloadThroughput(httpHopBackend, 'quancheng serve over loopback HTTP'))];
+  const board = await deadlineBoard();
   step('estimates');
   const flash = PROFILES.map((p) => profileFlash(p));
   const cap = capacity(flash);
@@ -94,7 +99,7 @@ async function main(): Promise<void> {
   for (const f of ingest) if (f.unit === 'ratio') f.against = 'node:crypto SHA-256 on the same payload bytes, same run';
   for (const f of xsFrames.figures) f.against = 'the same store, 10 KB frames, same meter';
   for (const f of heap.figures) f.against = 'the same worker after 5 min';
-  const figures = [...storage, ...card, ...xsFrames.figures, ...heap.figures, ...ingest, ...verify, ...offload];
+  const figures = [...storage, ...card, ...xsFrames.figures, ...heap.figures, ...ingest, ...verify, ...offload, ...worm, ...board];
   const seconds = (Date.now() - t0) / 1000;
 
   if (process.argv.includes('--json')) {

@@ -9,8 +9,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const aliases = createRequire(import.meta.url)('./aliases.cjs');
 const alias = Object.fromEntries(Object.entries(aliases).map(([spec, file]) => [spec, join(root, file)]));
 
-// esbuild's own API stays external: a bundled copy cannot find its native binary.
-const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', alias, sourcemap: 'linked', logLevel: 'warning', external: ['*.node', 'esbuild'] };
+// esbuild's own API and better-sqlite3 stay external: a bundled copy cannot find its native binary.
+const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', alias, sourcemap: 'linked', logLevel: 'warning', external: ['*.node', 'esbuild', 'better-sqlite3'] };
 
 await Promise.all([
   build({ ...common, entryPoints: [join(root, 'tools/bin.ts')], outfile: join(root, 'dist/quancheng.cjs') }),

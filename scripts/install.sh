@@ -21,6 +21,8 @@ dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need_apt+=(fonts-noto-cjk)
 # quancheng export: ffprobe checks its AVI/WAV in the tests; xorriso writes the --iso disc image.
 dpkg -s ffmpeg >/dev/null 2>&1 || need_apt+=(ffmpeg)
 dpkg -s xorriso >/dev/null 2>&1 || need_apt+=(xorriso)
+# The WORM store's index database for a bureau, and the engine its tests start (tests/store/worm).
+dpkg -s postgresql >/dev/null 2>&1 || need_apt+=(postgresql)
 # Debian's own python3 makes virtual environments only with python3-venv (ensurepip).
 python3 -c 'import ensurepip' >/dev/null 2>&1 || need_apt+=(python3-venv)
 if [ ${#need_apt[@]} -gt 0 ]; then
@@ -37,6 +39,18 @@ echo "== python packages (scripts/requirements.txt) in the project's own .venv"
 .venv/bin/python3 -m pip install --disable-pip-version-check -q -r scripts/requirements.txt
 
 echo "== npm packages (package-lock.json); builds the CLI and the littlefs binding"
+# better-sqlite3 compiles against this Node's own headers (node-gyp would download them, and
+# there is no network but the registries): point it at the headers Node installed beside itself.
+node_prefix=$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")
+if [ -f "$node_prefix/include/node/node_version.h" ]; then
+  export npm_config_nodedir="$node_prefix"
+else
+  echo "install: no Node headers in $node_prefix/include/node (better-sqlite3 cannot build offline); install Node with its headers" >&2
+  exit 1
+fi
 npm ci --no-audit --no-fund
+
+echo "== SeaweedFS (the S3 engine with Object Lock the WORM store tests run against)"
+bash scripts/build-seaweedfs.sh
 
 echo "== installed; try: npx quancheng help"

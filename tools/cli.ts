@@ -5,6 +5,7 @@ import { flashUsage, runFlash } from './commands/flash';
 import { keygenUsage, offloadUsage, provisionUsage, runKeygen, runOffload, runProvision, runStatus, runTime, statusUsage, timeUsage } from './commands/maintenance';
 import { runSim, simUsage } from './commands/sim';
 import { runStore, storeUsage } from './store/command';
+import { accountsUsage, runAccounts, runServe, serveUsage } from './serve/command';
 import { runVerify, verifyUsage } from './commands/verify';
 import { EXIT_BAD_INPUT, EXIT_OK, UsageError } from './errors';
 import { processIo, type Io } from './io';
@@ -17,6 +18,8 @@ const COMMANDS: Record<string, Command> = {
   ls: { usage: lsUsage, summary: 'list the files of a storage partition image', run: runLs },
   extract: { usage: extractUsage, summary: 'copy the files of a storage partition image into a new directory', run: runExtract },
   store: { usage: storeUsage, summary: 'the designated store (art. 14): create one, list its devices, re-verify what it holds, add entries', run: runStore },
+  serve: { usage: serveUsage, summary: 'the designated store as an HTTP service: offload API, accounts, pages, audit trail (loopback by default)', run: runServe },
+  accounts: { usage: accountsUsage, summary: 'the service\'s accounts: add one (password on stdin) or list them', run: runAccounts },
   export: { usage: exportUsage, summary: 'evidence package: playable media, the article-15 note, verification report, original entries (--iso: disc image)', run: runExport },
   status: { usage: statusUsage, summary: 'a device\'s state over its maintenance port: battery, storage, chain head, clock, deadlines', run: runStatus },
   provision: { usage: provisionUsage, summary: 'set a device\'s identity, officer, technicians\' keys and designated store (journaled)', run: runProvision },

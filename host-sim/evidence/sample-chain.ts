@@ -35,6 +35,8 @@ export interface SampleChainOptions {
   audioChunkMs?: number;
   /** Wall-clock time of the first entry, ms since 1970. */
   startTime?: number;
+  /** Recording 2's interruption is never resumed (the unit died): art. 13 asks a written explanation. */
+  unresumed?: boolean;
 }
 
 /** Deterministic filler bytes for a label (xorshift32 seeded from the label's hash). */
@@ -119,8 +121,12 @@ export function buildSampleChain(o: SampleChainOptions): EntryFile[] {
         seal(EntryKind.Journal, 0, [
           { type: 'battery-low', t: 0, data: { millivolts: 3400, percent: 9, level: 'low' } },
           { type: 'interruption', t: 0, data: { recording: rec, interruption: id, reason: 'low-battery', detail: 'battery swap' } },
-          { type: 'resume', t: 90000, data: { recording: rec, interruption: id, gapMs: 90000 } },
-          { type: 'explanation', t: 90000, data: { recording: rec, interruption: id, mediaSeq: head.nextSeq + 1, offsetMs: 0, durationMs: 6000 } },
+          ...(o.unresumed
+            ? []
+            : ([
+                { type: 'resume', t: 90000, data: { recording: rec, interruption: id, gapMs: 90000 } },
+                { type: 'explanation', t: 90000, data: { recording: rec, interruption: id, mediaSeq: head.nextSeq + 1, offsetMs: 0, durationMs: 6000 } },
+              ] as EvidenceRecord[])),
         ], 90000);
       }
     }

@@ -12,7 +12,8 @@ import { SimTransport } from '../../host-sim/device/sim-transport';
 import { SoftSigner } from '../../host-sim/keys/soft-signer';
 import { MaintenanceClient } from '../../tools/maintenance/client';
 import { authenticate } from '../../tools/maintenance/technician';
-import { DirectoryStore } from '../../tools/store';
+import { DirectoryStore, type EvidenceStoreBackend } from '../../tools/store';
+import { offload } from '../../tools/maintenance/offload';
 import { readVolumeFiles } from '../../host-sim/flash/volume-files';
 
 export const START = Date.parse('2026-11-26T09:00:00+08:00');
@@ -75,4 +76,27 @@ export async function login(dev: SimDevice): Promise<{ client: MaintenanceClient
 
 export function chainFiles(dev: SimDevice) {
   return readVolumeFiles(dev.lfs!, (p) => p.startsWith('ev/') || p.startsWith('open/'));
+}
+
+/**
+ * Two simulated units, one after the other (the simulator's device modules are per process,
+ * as on the hardware), each recording and offloading twice into `store` with reclaim; the
+ * second offload of each must continue the chain the first left.
+ */
+export async function offloadTwoUnitsTwice(store: EvidenceStoreBackend, deviceIds: readonly string[] = ['QC-MNT-0001', 'QC-MNT-0002']): Promise<void> {
+  for (const [i, deviceId] of deviceIds.entries()) {
+    const dev = device(provisioning(store.identity().publicKey, { deviceId }), i + 1);
+    dev.powerOn();
+    dev.runUntil(3000);
+    record(dev, 8);
+    const { client } = await login(dev);
+    const first = await offload(client, store, { deviceId, now: () => START + dev.scheduler.now(), reclaim: true });
+    expect(first.reclaimed!.entries).toBe(first.entries);
+    record(dev, 5);
+    const second = await offload(client, store, { deviceId, now: () => START + dev.scheduler.now(), reclaim: true });
+    expect(second.entries).toBeGreaterThan(0);
+    expect(second.throughSeq).toBe(first.throughSeq! + second.entries);
+    client.close();
+    dev.switchOff();
+  }
 }

@@ -13,12 +13,13 @@ import { openPort } from '../maintenance/port-transport';
 import { progressBar } from '../maintenance/progress';
 import { authenticate, loadTechnicianKey, newTechnicianKey } from '../maintenance/technician';
 import { LinkError } from '../maintenance/transport';
-import { DirectoryStore, StoreError, StoreRefusal } from '../store';
+import { DirectoryStore, StoreError, StoreRefusal, type EvidenceStoreBackend } from '../store';
+import { HttpStoreBackend } from '../store/http-backend';
 
 export const statusUsage = 'quancheng status --port PORT [--json]';
 export const provisionUsage = 'quancheng provision FILE --port PORT [--technician ID --key FILE] [--json]   (the first provisioning needs no key)';
 export const timeUsage = 'quancheng time --port PORT --technician ID --key FILE [--set ISO-TIME] [--json]   (default: this computer\'s clock)';
-export const offloadUsage = 'quancheng offload --port PORT --to STORE --technician ID --key FILE [--reclaim] [--json]';
+export const offloadUsage = 'quancheng offload --port PORT --to STORE|URL [--store-user NAME] --technician ID --key FILE [--reclaim] [--json]   (URL: quancheng serve; password in QUANCHENG_STORE_PASSWORD)';
 export const keygenUsage = 'quancheng keygen FILE   (a technician key; prints the public key to provision)';
 
 const PORT = ['port', 'baud', 'timeout'];
@@ -106,17 +107,26 @@ export function runTime(argv: readonly string[], io: Io): Promise<number> {
 }
 
 export function runOffload(argv: readonly string[], io: Io): Promise<number> {
-  const args = parseArgs('offload', argv, { values: [...PORT, ...LOGIN, 'to'], switches: ['json', 'reclaim'], positionals: [] });
+  const args = parseArgs('offload', argv, { values: [...PORT, ...LOGIN, 'to', 'store-user'], switches: ['json', 'reclaim'], positionals: [] });
   const to = args.values.get('to');
-  if (!to) throw new UsageError('offload: --to STORE is required (the unit\'s designated store directory)');
-  let store: DirectoryStore;
-  try {
-    store = DirectoryStore.open(to);
-  } catch (e) {
-    throw new UsageError(`offload: ${(e as Error).message}`);
+  if (!to) throw new UsageError('offload: --to STORE is required (the unit\'s designated store directory or service URL)');
+  const remote = /^https?:\/\//.test(to);
+  const user = args.values.get('store-user');
+  const password = process.env.QUANCHENG_STORE_PASSWORD;
+  if (remote && (!user || !password)) throw new UsageError('offload: a service URL needs --store-user NAME (a technician account) and its password in QUANCHENG_STORE_PASSWORD');
+  if (!remote && user) throw new UsageError('offload: --store-user goes with a service URL');
+  let local: DirectoryStore | undefined;
+  if (!remote) {
+    try {
+      local = DirectoryStore.open(to);
+    } catch (e) {
+      throw new UsageError(`offload: ${(e as Error).message}`);
+    }
   }
   return withDevice('offload', args, io, async (client, login) => {
     const deviceId = await login();
+    // Connected after the device login: a store login that locks out should not be spent on an unreachable device.
+    const store: EvidenceStoreBackend = local ?? (await HttpStoreBackend.connect(to, { name: user!, password: password! }));
     const bar = args.switches.has('json') ? { update() {}, end() {} } : progressBar(`offload ${deviceId}`);
     try {
       const r = await offload(client, store, { deviceId, now: Date.now, reclaim: args.switches.has('reclaim'), onProgress: (d, t) => bar.update(d, t) });

@@ -7,12 +7,16 @@ import { EXIT_OK, EXIT_PROBLEM, UsageError } from '../errors';
 import { imageEntryFiles } from '../image';
 import type { Io } from '../io';
 import { checkDevice } from './check-store';
+import { HeadBucketCommand } from '@aws-sdk/client-s3';
+import { checkWorm, isUnreachable, unreachableCode } from './check-worm';
 import { DirectoryStore } from './directory-store';
 import { StoreError, StoreRefusal } from './errors';
+import { s3Client } from './s3-client';
 
-export const storeUsage = 'quancheng store init DIR --id NAME | ls DIR | verify DIR [--device ID] | add DIR PATH [--at TIME]';
+export const storeUsage =
+  'quancheng store init DIR --id NAME | ls DIR | verify DIR [--device ID] | add DIR PATH [--at TIME] | check-worm --endpoint URL --bucket NAME [--access-key K --secret-key S] [--retain SECONDS]';
 
-export function runStore(argv: readonly string[], io: Io): number {
+export function runStore(argv: readonly string[], io: Io): number | Promise<number> {
   const [sub, ...rest] = argv;
   try {
     switch (sub) {
@@ -24,6 +28,8 @@ export function runStore(argv: readonly string[], io: Io): number {
         return verify(rest, io);
       case 'add':
         return add(rest, io);
+      case 'check-worm':
+        return checkWormCommand(rest, io);
       default:
         throw new UsageError(`store: ${sub === undefined ? 'missing subcommand' : `unknown subcommand ${JSON.stringify(sub)}`} (${storeUsage})`);
     }
@@ -123,5 +129,60 @@ function isFile(path: string): boolean {
     return statSync(path).isFile();
   } catch {
     return false;
+  }
+}
+
+/**
+ * Tells a bureau whether its S3 bucket keeps locked evidence: every attempt to lose a
+ * COMPLIANCE-locked probe must be refused by the engine. Credentials from the flags or
+ * AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY. 0 WORM, 1 not, 2 bad input or unreachable.
+ */
+async function checkWormCommand(argv: readonly string[], io: Io): Promise<number> {
+  const args = parseArgs('store check-worm', argv, { values: ['endpoint', 'bucket', 'access-key', 'secret-key', 'retain'], positionals: [] });
+  const endpoint = args.values.get('endpoint');
+  const bucket = args.values.get('bucket');
+  if (endpoint === undefined) throw new UsageError('store check-worm: --endpoint URL is required');
+  if (bucket === undefined) throw new UsageError('store check-worm: --bucket NAME is required');
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new UsageError(`store check-worm: --endpoint is not a URL: ${JSON.stringify(endpoint)}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`store check-worm: --endpoint must be http(s)://…, got ${JSON.stringify(endpoint)}`);
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) throw new UsageError(`store check-worm: not an S3 bucket name: ${JSON.stringify(bucket)}`);
+  const accessKeyId = args.values.get('access-key') ?? process.env.AWS_ACCESS_KEY_ID;
+  const secretAccessKey = args.values.get('secret-key') ?? process.env.AWS_SECRET_ACCESS_KEY;
+  if (!accessKeyId || !secretAccessKey) throw new UsageError('store check-worm: credentials needed: --access-key and --secret-key, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY');
+  const retainText = args.values.get('retain') ?? '60';
+  const retain = Number(retainText);
+  if (!/^\d+$/.test(retainText) || retain < 2 || retain > 86_400) throw new UsageError(`store check-worm: --retain must be whole seconds from 2 to 86400, got ${JSON.stringify(retainText)}`);
+  const s3 = s3Client({ endpoint, accessKeyId, secretAccessKey });
+  try {
+    // The bucket first: some engines create a missing bucket on the first write (without a lock).
+    try {
+      await s3.send(new HeadBucketCommand({ Bucket: bucket }));
+    } catch (e) {
+      const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (status === 404) throw new UsageError(`store check-worm: no bucket ${JSON.stringify(bucket)} at ${endpoint}`);
+      // A HEAD answer has no body to name the error: the status says it.
+      if (status === 403) throw new UsageError(`store check-worm: ${endpoint} refused the credentials for bucket ${JSON.stringify(bucket)} (HTTP 403)`);
+      throw e;
+    }
+    const check = await checkWorm(s3, bucket, retain);
+    const out = [`probe s3://${bucket}/${check.key}${check.version ? ` version ${check.version}` : ''}`];
+    for (const a of check.attempts) out.push(`${a.pass ? 'PASS' : 'FAIL'}  ${a.attempt}: ${a.answer}`);
+    out.push(check.ok ? `WORM: the engine refused every attempt; s3://${bucket} keeps locked evidence` : `NOT WORM: s3://${bucket} let locked evidence be lost or changed (FAIL above)`);
+    io.out(out.join('\n') + '\n');
+    return check.ok ? EXIT_OK : EXIT_PROBLEM;
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    if (isUnreachable(e)) throw new UsageError(`store check-worm: cannot reach ${endpoint} (${unreachableCode(e)})`);
+    const name = (e as Error).name;
+    if (name === 'NoSuchBucket') throw new UsageError(`store check-worm: no bucket ${JSON.stringify(bucket)} at ${endpoint}`);
+    if (name === 'InvalidAccessKeyId' || name === 'SignatureDoesNotMatch' || name === 'AccessDenied') throw new UsageError(`store check-worm: ${endpoint} refused the credentials (${name})`);
+    throw new UsageError(`store check-worm: ${endpoint}: ${name}: ${(e as Error).message.split('\n')[0]}`);
+  } finally {
+    s3.destroy();
   }
 }

@@ -35,14 +35,19 @@ export function readManifest(dir: string): { id: string; publicKey: Uint8Array }
   } catch {
     throw new StoreError(`${dir}: not a quancheng store (no ${MANIFEST_FILE})`);
   }
+  return parseManifest(text, join(dir, MANIFEST_FILE));
+}
+
+/** Checks a manifest's text (where names it in errors); StoreError when it is not one. */
+export function parseManifest(text: string, where: string): { id: string; publicKey: Uint8Array } {
   let m: Partial<StoreManifest>;
   try {
     m = JSON.parse(text);
   } catch {
-    throw new StoreError(`${join(dir, MANIFEST_FILE)}: not valid JSON`);
+    throw new StoreError(`${where}: not valid JSON`);
   }
-  if (m?.format !== STORE_FORMAT) throw new StoreError(`${join(dir, MANIFEST_FILE)}: unknown store format ${JSON.stringify(m?.format)}`);
-  if (typeof m.id !== 'string' || !STORE_ID.test(m.id)) throw new StoreError(`${join(dir, MANIFEST_FILE)}: bad store id`);
-  if (typeof m.publicKey !== 'string' || !/^04[0-9a-f]{128}$/.test(m.publicKey)) throw new StoreError(`${join(dir, MANIFEST_FILE)}: bad public key`);
+  if (m?.format !== STORE_FORMAT) throw new StoreError(`${where}: unknown store format ${JSON.stringify(m?.format)}`);
+  if (typeof m.id !== 'string' || !STORE_ID.test(m.id)) throw new StoreError(`${where}: bad store id`);
+  if (typeof m.publicKey !== 'string' || !/^04[0-9a-f]{128}$/.test(m.publicKey)) throw new StoreError(`${where}: bad public key`);
   return { id: m.id, publicKey: fromHex(m.publicKey) };
 }

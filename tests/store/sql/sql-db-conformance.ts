@@ -30,7 +30,8 @@ export function sqlDbConformance(engine: string, open: () => Promise<SqlDb>): vo
       expect(await db.run('INSERT INTO t (id, n) VALUES ($1, $2) ON CONFLICT DO NOTHING', ['x', 1])).toEqual({ changes: 1 });
       expect(await db.run('INSERT INTO t (id, n) VALUES ($1, $2) ON CONFLICT DO NOTHING', ['x', 2])).toEqual({ changes: 0 });
       expect(await db.all('SELECT n FROM t')).toEqual([{ n: 1 }]);
-      await expect(db.run('INSERT INTO t (id, n) VALUES ($1, $2)', ['x', 3])).rejects.toThrow();
+      await expect(db.run('INSERT INTO t (id, n) VALUES ($1, $2)', ['x', 3])).rejects.toBeInstanceOf(Error);
+      expect(await db.all('SELECT n FROM t')).toEqual([{ n: 1 }]);
     });
 
     it('commits a transaction that resolves and rolls back one that throws', async () => {

@@ -1,0 +1,112 @@
+// Offload into the WORM store on a real SeaweedFS (weed mini on loopback): entry bytes per
+// second through an EvidenceStoreBackend (the continuity checks, entry and index objects
+// locked in compliance mode) ÷ the same entry bytes written straight to the same SeaweedFS
+// with plain PutObject by the same S3 client, interleaved in one run. The backend is a
+// parameter, so the service's HTTP hop can be measured by the same function.
+import { generateKeyPairSync } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { parseEntry, type EntryFile } from '../firmware/core/evidence';
+import { buildSampleChain } from '../host-sim/evidence/sample-chain';
+import { SoftSigner } from '../host-sim/keys/soft-signer';
+import { repoRoot } from '../host-sim/xs/bundle';
+import { addAccount } from '../tools/serve/accounts';
+import { s3Source } from '../tools/serve/s3-source';
+import { listen, serviceServer } from '../tools/serve/server';
+import { openService } from '../tools/serve/service';
+import type { EvidenceStoreBackend, OffloadEntry } from '../tools/store';
+import { HttpStoreBackend } from '../tools/store/http-backend';
+import { SqliteDb } from '../tools/store/sql/sqlite-db';
+import { S3EvidenceStore } from '../tools/store/s3-store';
+import { startSeaweed, weedPath } from '../tools/store/seaweedfs-mini';
+import type { Figure } from './figure';
+
+/** Makes a fresh, empty backend for one run (its own bucket), given the S3 client of the engine; `close` ends what it started. */
+export type BackendMaker = (s3: S3Client, bucket: string) => Promise<{ backend: EvidenceStoreBackend; close?: () => Promise<void> }>;
+
+const s3Backend: BackendMaker = async (s3, bucket) => {
+  const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  return { backend: await S3EvidenceStore.create(s3, bucket, 'bench-worm', pem, { retentionDays: 1 }) };
+};
+
+/**
+ * The service's hop: `quancheng serve`'s service over the S3 store (its SQLite index in a
+ * temporary directory), on loopback HTTP, offloaded into by a technician's HttpStoreBackend.
+ */
+export const httpHopBackend: BackendMaker = async (s3, bucket) => {
+  const { backend: objects } = await s3Backend(s3, bucket);
+  const dir = mkdtempSync(join(tmpdir(), 'qc-bench-serve-'));
+  const store = objects as S3EvidenceStore;
+  const service = await openService({ backend: store, source: s3Source(store), db: SqliteDb.open(join(dir, 'index.sqlite')), dataDir: dir, now: Date.now });
+  await addAccount(service.db, 'bench', 'technician', 'bench password 1', Date.now());
+  const server = serviceServer(service);
+  const url = await listen(server, '127.0.0.1', 0);
+  const backend = await HttpStoreBackend.connect(url, { name: 'bench', password: 'bench password 1' });
+  return {
+    backend,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await service.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+};
+
+export async function wormOffloadThroughput(makeBackend: BackendMaker = s3Backend, label = 'S3 backend'): Promise<Figure[]> {
+  const root = repoRoot();
+  const weed = weedPath(root, readFileSync(join(root, 'scripts', 'seaweedfs.version'), 'utf8'));
+  if (!existsSync(weed)) throw new Error(`bench: SeaweedFS is not built (${weed}); run scripts/build-seaweedfs.sh`);
+  // Entries as the device writes them: 60 s of media (12 KB frames at 5 fps, 0.5 s audio).
+  const files: EntryFile[] = buildSampleChain({ signer: SoftSigner.fromSeed('bench'), recordings: 2, mediaEntries: 2, entryMs: 60000, frameIntervalMs: 200, frameBytes: 12000, audioChunkMs: 500 });
+  const batch: OffloadEntry[] = files.map((f) => ({ seq: parseEntry(f.bytes).header.seq, bytes: f.bytes })).sort((a, b) => a.seq - b.seq);
+  const deviceId = parseEntry(batch[0].bytes).header.deviceId;
+  const total = batch.reduce((n, e) => n + e.bytes.length, 0);
+  const server = await startSeaweed(weed);
+  const s3 = server.client();
+  const runs = 5;
+  let viaStore = Infinity;
+  let direct = Infinity;
+  try {
+    for (let i = 0; i <= runs; i++) {
+      // Run 0 warms both paths up and is not counted.
+      const made = await makeBackend(s3, `bench-store-${label.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}-${i}`);
+      let t0 = process.hrtime.bigint();
+      const r = await made.backend.accept(deviceId, batch);
+      const storeS = Number(process.hrtime.bigint() - t0) / 1e9;
+      await made.close?.();
+      if (r.added !== batch.length) throw new Error(`bench: the backend added ${r.added} of ${batch.length} entries`);
+
+      const bucket = `bench-direct-${i}`;
+      await s3.send(new CreateBucketCommand({ Bucket: bucket, ObjectLockEnabledForBucket: true }));
+      // SeaweedFS makes a bucket's volumes at its first write; the store's manifest did that
+      // for its bucket before the clock started, so one small object does it here.
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'first', Body: new Uint8Array(1) }));
+      t0 = process.hrtime.bigint();
+      // As many requests in flight as the store uses for entry objects: the fastest plain path.
+      let next = 0;
+      const put = async () => {
+        while (next < batch.length) {
+          const e = batch[next++];
+          await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `entries/${e.seq}.qce`, Body: e.bytes }));
+        }
+      };
+      await Promise.all(Array.from({ length: 4 }, put));
+      const directS = Number(process.hrtime.bigint() - t0) / 1e9;
+      if (i > 0) {
+        viaStore = Math.min(viaStore, storeS);
+        direct = Math.min(direct, directS);
+      }
+    }
+  } finally {
+    s3.destroy();
+    await server.stop();
+  }
+  const mb = total / 1e6;
+  return [
+    { figure: `WORM offload throughput (${label} into SeaweedFS)`, value: mb / viaStore, unit: 'MB/s', aim: '', method: `${batch.length} entries of 60 s, ${mb.toFixed(1)} MB, one accept() into a fresh bucket, best of ${runs}` },
+    { figure: `the same bytes by plain PutObject into SeaweedFS (beside ${label})`, value: mb / direct, unit: 'MB/s', aim: '', method: `same entries, one object each, 4 in flight, same client, best of ${runs}, interleaved` },
+    { figure: `WORM offload (${label}) ÷ direct S3 writes`, value: direct / viaStore, unit: 'ratio', aim: '≥ 0.8', method: 'same run, same bytes, same engine', against: 'plain PutObject of the same bytes, same run' },
+  ];
+}
