@@ -20,8 +20,8 @@
 // output buffer); a command the chip received with a bad CRC (status 0xFF) is sent again.
 import Time from "time";
 import Timer from "timer";
-import { sha256 } from "../../firmware/core/evidence/hash";
-import { keyIdOf, type SignatureChecker, type Signer } from "../../firmware/core/evidence/signer";
+import { sha256 } from "../crypto/sha256";
+import { keyIdOf, type SignatureChecker, type Signer } from "../crypto/signer";
 import type { I2cIo, I2cPartOptions } from "../rtc/i2c-io";
 import {
   Config,
