@@ -24,6 +24,7 @@ export const Opcode = {
   INFO: 0x30,
   GENKEY: 0x40,
   SIGN: 0x41,
+  ECDH: 0x43,
   VERIFY: 0x45,
 } as const;
 
@@ -66,6 +67,7 @@ export const EXECUTION_MS: Record<number, { first: number; max: number }> = {
   [Opcode.RANDOM]: { first: 5, max: 23 },
   [Opcode.GENKEY]: { first: 20, max: 115 },
   [Opcode.SIGN]: { first: 20, max: 115 },
+  [Opcode.ECDH]: { first: 20, max: 58 },
   [Opcode.VERIFY]: { first: 30, max: 105 },
 };
 
@@ -116,6 +118,11 @@ export const VERIFY_EXTERNAL = 0x02;
 export const KEY_TYPE_P256 = 0x0004;
 /** GenKey mode 0x00: compute the public key of the private key in a slot. */
 export const GENKEY_PUBLIC = 0x00;
+/** GenKey mode 0x04 with key id 0xFFFF: a fresh private key into TempKey, its public key answered. */
+export const GENKEY_PRIVATE = 0x04;
+export const TEMPKEY_KEY_ID = 0xffff;
+/** ECDH mode 0x0D: the private key in TempKey, the shared secret in the clear in the response. */
+export const ECDH_TEMPKEY_CLEAR = 0x0d;
 
 /** The bytes of an I2C write that sends a command: word address 0x03, then the packet. */
 export function commandPacket(opcode: number, param1: number, param2: number, data?: Uint8Array): Uint8Array {

@@ -20,13 +20,16 @@
 // output buffer); a command the chip received with a bad CRC (status 0xFF) is sent again.
 import Time from "time";
 import Timer from "timer";
-import { sha256 } from "../../firmware/core/evidence/hash";
-import { keyIdOf, type SignatureChecker, type Signer } from "../../firmware/core/evidence/signer";
+import { sha256 } from "../crypto/sha256";
+import { keyIdOf, type SignatureChecker, type Signer } from "../crypto/signer";
 import type { I2cIo, I2cPartOptions } from "../rtc/i2c-io";
 import {
   Config,
   EXECUTION_MS,
   GENKEY_PUBLIC,
+  GENKEY_PRIVATE,
+  TEMPKEY_KEY_ID,
+  ECDH_TEMPKEY_CLEAR,
   KEY_TYPE_P256,
   LOCKED,
   NONCE_PASS_THROUGH,
@@ -300,6 +303,33 @@ export default class ATECC608 {
     }
   }
 
+  /**
+   * Ephemeral-static ECDH P-256: GenKey makes a fresh private key in TempKey, ECDH uses it up
+   * with `peer` (SEC1 uncompressed). In one wake, redone when TempKey was lost in between.
+   * Leaves the chip asleep; the private key never left it.
+   */
+  ephemeralEcdh(peer: Uint8Array): { ephemeral: Uint8Array; secret: Uint8Array } {
+    if (peer.length !== 65 || peer[0] !== 0x04) throw new RangeError("the peer key must be SEC1 uncompressed (65 bytes)");
+    const need = EXECUTION_MS[Opcode.GENKEY].max + EXECUTION_MS[Opcode.ECDH].max;
+    try {
+      for (let attempt = 1; ; attempt++) {
+        this.#ensureTime(need);
+        const xy = this.#execute(Opcode.GENKEY, GENKEY_PRIVATE, TEMPKEY_KEY_ID, undefined, 64);
+        try {
+          const secret = this.#execute(Opcode.ECDH, ECDH_TEMPKEY_CLEAR, 0, peer.subarray(1), 32, { tempKeyFrom: this.#wakes });
+          const ephemeral = new Uint8Array(65);
+          ephemeral[0] = 0x04;
+          ephemeral.set(xy, 1);
+          return { ephemeral, secret };
+        } catch (e) {
+          if (!(e instanceof TempKeyLost) || attempt >= ATTEMPTS) throw e instanceof TempKeyLost ? new SecureElementError(`ECDH: ${e.message}`) : e;
+        }
+      }
+    } finally {
+      this.#quietSleep();
+    }
+  }
+
   /** The public key of `slot` as SEC1 uncompressed bytes (0x04 ‖ X ‖ Y). Leaves the chip asleep. */
   publicKey(slot: number): Uint8Array {
     try {
@@ -446,6 +476,7 @@ const OPCODE_NAMES: Record<number, string> = {
   [Opcode.INFO]: "Info",
   [Opcode.GENKEY]: "GenKey",
   [Opcode.SIGN]: "Sign",
+  [Opcode.ECDH]: "ECDH",
 };
 
 /**

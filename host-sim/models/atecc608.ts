@@ -15,7 +15,9 @@
 // - Commands: Info (revision), Read (config zone always; data zone only once locked and
 //   never a secret slot: execution error 0x0F), GenKey mode 0x00 (public key of a slot's
 //   private key), Nonce pass-through (32 bytes into TempKey), Sign external (mode 0x80, the
-//   digest in TempKey, TempKey used up), Random (mode 0). Anything else: parse error 0x03.
+//   digest in TempKey, TempKey used up), Random (mode 0), GenKey mode 0x04 to TempKey (0xFFFF,
+//   an ephemeral private key; its public key answered) and ECDH mode 0x0D (TempKey's private
+//   key, the shared secret answered in the clear, TempKey used up). Anything else: parse error 0x03.
 // - Config zone: serial number 01 23 xx xx xx xx xx xx EE, RevNum 00 00 60 03, I2C address
 //   0xC0, slot 0 an ECC P-256 private key (SlotConfig 83 00: secret, external and internal
 //   signatures; KeyConfig 33 00: private, P-256, lockable), lock bytes 0x00 (locked) or 0x55.
@@ -50,9 +52,9 @@ export type Atecc608State = 'asleep' | 'idle' | 'awake';
 const T_WHI_MS = 1.5;
 const WATCHDOG_MS = 1300;
 const STATUS = { SUCCESS: 0x00, MISCOMPARE: 0x01, PARSE_ERROR: 0x03, EXECUTION_ERROR: 0x0f, AFTER_WAKE: 0x11, WATCHDOG: 0xee, CRC_ERROR: 0xff } as const;
-const OP = { READ: 0x02, NONCE: 0x16, RANDOM: 0x1b, INFO: 0x30, GENKEY: 0x40, SIGN: 0x41, VERIFY: 0x45 } as const;
+const OP = { READ: 0x02, NONCE: 0x16, RANDOM: 0x1b, INFO: 0x30, GENKEY: 0x40, SIGN: 0x41, ECDH: 0x43, VERIFY: 0x45 } as const;
 /** How long each command keeps the chip busy, ms. */
-const EXEC_MS: Record<number, number> = { [OP.READ]: 0.8, [OP.NONCE]: 2.5, [OP.RANDOM]: 11, [OP.INFO]: 0.4, [OP.GENKEY]: 58, [OP.SIGN]: 48, [OP.VERIFY]: 58 };
+const EXEC_MS: Record<number, number> = { [OP.READ]: 0.8, [OP.NONCE]: 2.5, [OP.RANDOM]: 11, [OP.INFO]: 0.4, [OP.GENKEY]: 58, [OP.SIGN]: 48, [OP.ECDH]: 38, [OP.VERIFY]: 58 };
 /** Parse errors and CRC errors are reported almost at once. */
 const REJECT_MS = 0.1;
 const REVISION = [0x00, 0x00, 0x60, 0x03];
@@ -103,6 +105,9 @@ export class Atecc608 implements I2cTarget {
   #output: Uint8Array = new Uint8Array(0);
   #readPointer = 0;
   #tempKey: Uint8Array | undefined;
+  /** TempKey holds a private key (GenKey mode 0x04 to 0xFFFF), not a digest. */
+  #tempKeyIsPrivate = false;
+  #ephemeralCounter = 0;
   #randomCounter = 0;
   #corruptCommands = 0;
   #corruptResponses = 0;
@@ -308,7 +313,15 @@ export class Atecc608 implements I2cTarget {
       case OP.READ:
         return this.#read(p1, p2, data.length, locked);
       case OP.GENKEY: {
-        if (p1 !== 0x00 || data.length) return STATUS.PARSE_ERROR; // only public-key computation is modelled
+        if (p1 === 0x04 && p2 === 0xffff && !data.length) {
+          // A fresh private key into TempKey (the ephemeral of an ECDH); deterministic here, drawn by the chip's RNG on a real part.
+          if (!locked) return STATUS.EXECUTION_ERROR;
+          const priv = sha256(`quancheng-atecc608-ephemeral:${this.#seed}:${this.#ephemeralCounter++}`); // below the order n but for odds of 2^-128
+          this.#tempKey = priv;
+          this.#tempKeyIsPrivate = true;
+          return p256.getPublicKey(priv, false).slice(1);
+        }
+        if (p1 !== 0x00 || data.length) return STATUS.PARSE_ERROR; // otherwise only public-key computation is modelled
         if (p2 > 15) return STATUS.PARSE_ERROR;
         if (p2 !== 0 || !this.#privateKey) return STATUS.EXECUTION_ERROR;
         return p256.getPublicKey(this.#privateKey, false).slice(1);
@@ -316,11 +329,12 @@ export class Atecc608 implements I2cTarget {
       case OP.NONCE:
         if (p1 !== 0x03 || p2 !== 0 || data.length !== 32) return STATUS.PARSE_ERROR;
         this.#tempKey = data.slice();
+        this.#tempKeyIsPrivate = false;
         return STATUS.SUCCESS;
       case OP.SIGN: {
         if (p1 !== 0x80 || data.length) return STATUS.PARSE_ERROR; // external, message in TempKey
         if (p2 > 15) return STATUS.PARSE_ERROR;
-        const digest = this.#tempKey;
+        const digest = this.#tempKeyIsPrivate ? undefined : this.#tempKey;
         this.#tempKey = undefined; // Sign uses TempKey up, whatever the outcome
         if (!locked || p2 !== 0 || !this.#privateKey || !digest) return STATUS.EXECUTION_ERROR;
         return p256.sign(digest, this.#privateKey, { lowS: false, prehash: false }).toCompactRawBytes();
@@ -328,7 +342,7 @@ export class Atecc608 implements I2cTarget {
       case OP.VERIFY: {
         // Only external mode with a P-256 key given in the command is modelled: signature R ‖ S, then X ‖ Y.
         if (p1 !== 0x02 || p2 !== 0x0004 || data.length !== 128) return STATUS.PARSE_ERROR;
-        const digest = this.#tempKey;
+        const digest = this.#tempKeyIsPrivate ? undefined : this.#tempKey;
         this.#tempKey = undefined;
         if (!digest) return STATUS.EXECUTION_ERROR;
         const key = new Uint8Array(65);
@@ -341,6 +355,18 @@ export class Atecc608 implements I2cTarget {
           ok = false; // not a point on the curve: the chip reports a miscompare
         }
         return ok ? STATUS.SUCCESS : STATUS.MISCOMPARE;
+      }
+      case OP.ECDH: {
+        // Only mode 0x0D is modelled: the private key in TempKey, the shared secret (x of e·Q) in the clear in the response.
+        if (p1 !== 0x0d || p2 !== 0 || data.length !== 64) return STATUS.PARSE_ERROR;
+        const priv = this.#tempKeyIsPrivate ? this.#tempKey : undefined;
+        this.#tempKey = undefined; // the ephemeral key is used once, then gone
+        if (!priv) return STATUS.EXECUTION_ERROR;
+        try {
+          return p256.getSharedSecret(priv, Uint8Array.of(0x04, ...data), false).slice(1, 33);
+        } catch {
+          return STATUS.EXECUTION_ERROR; // not a point on the curve
+        }
       }
       case OP.RANDOM: {
         if (p1 !== 0x00 || p2 !== 0 || data.length) return STATUS.PARSE_ERROR;
@@ -383,7 +409,7 @@ export class Atecc608 implements I2cTarget {
   }
 }
 
-const OPCODE_NAME: Record<number, string> = { [OP.READ]: 'Read', [OP.NONCE]: 'Nonce', [OP.RANDOM]: 'Random', [OP.INFO]: 'Info', [OP.GENKEY]: 'GenKey', [OP.SIGN]: 'Sign', [OP.VERIFY]: 'Verify' };
+const OPCODE_NAME: Record<number, string> = { [OP.READ]: 'Read', [OP.NONCE]: 'Nonce', [OP.RANDOM]: 'Random', [OP.INFO]: 'Info', [OP.GENKEY]: 'GenKey', [OP.SIGN]: 'Sign', [OP.ECDH]: 'ECDH', [OP.VERIFY]: 'Verify' };
 
 /** The general-call address: every ATECC608 on the bus sees a transaction there as the wake condition. Nothing ACKs it. */
 class WakeLine implements I2cTarget {

@@ -4,11 +4,17 @@
 // whole-device host (device-host.ts) alongside its IO bridges.
 import type { Directory, File } from 'embedded:storage/files';
 import { Digest } from '../crypt/digest';
+import { BlockCipher, Mode } from '../crypt/cipher';
 import type { SoftSigner } from '../keys/soft-signer';
 import { nodeChecker } from '../crypt/node-checker';
 
 /** What a handle names: a directory of either volume (the NOR's littlefs, the card's queued one), a file, a digest. */
-type Handle = { kind: 'dir'; dir: Directory } | { kind: 'file'; file: File } | { kind: 'digest'; digest: Digest };
+type Handle =
+  | { kind: 'dir'; dir: Directory }
+  | { kind: 'file'; file: File }
+  | { kind: 'digest'; digest: Digest }
+  | { kind: 'cipher'; cipher: BlockCipher }
+  | { kind: 'mode'; mode: Mode };
 
 export type BridgeHeader = { op: string; id: number } & Record<string, any>;
 
@@ -58,6 +64,18 @@ export class StorageBridge {
     return h.digest;
   }
 
+  #cipher(id: number): BlockCipher {
+    const h = this.#handles.get(id);
+    if (h?.kind !== 'cipher') throw new Error(`xs bridge: no cipher #${id}`);
+    return h.cipher;
+  }
+
+  #mode(id: number): Mode {
+    const h = this.#handles.get(id);
+    if (h?.kind !== 'mode') throw new Error(`xs bridge: no cipher mode #${id}`);
+    return h.mode;
+  }
+
   #add(h: Handle): number {
     const id = this.#nextHandle++;
     this.#handles.set(id, h);
@@ -78,6 +96,18 @@ export class StorageBridge {
         return v(new Uint8Array(this.#digest(c.id).close(c.keep)));
       case 'digest.reset':
         return v(this.#digest(c.id).reset());
+      case 'cipher.new':
+        return v(this.#add({ kind: 'cipher', cipher: new BlockCipher(c.name, blob.slice().buffer) }));
+      case 'cipher.encrypt':
+        return v(new Uint8Array(this.#cipher(c.id).encrypt(blob.slice().buffer)));
+      case 'cipher.decrypt':
+        return v(new Uint8Array(this.#cipher(c.id).decrypt(blob.slice().buffer)));
+      case 'mode.new':
+        return v(this.#add({ kind: 'mode', mode: new Mode(c.name, this.#cipher(c.cipher), blob.length ? blob.slice().buffer : undefined) }));
+      case 'mode.setIV':
+        return v(this.#mode(c.id).setIV(blob.slice().buffer));
+      case 'mode.encrypt':
+        return v(new Uint8Array(this.#mode(c.id).encrypt(blob)));
       case 'signer.info': {
         const s = this.#signer;
         const out = new Uint8Array(s.publicKey.length + s.keyId.length);

@@ -1,5 +1,6 @@
 // Fixed numbers of the evidence format, version 1. docs/FORMAT.md is the specification;
 // a test checks that the numbers there are these.
+import { KEY_ID_SIZE } from "../../../hal/crypto/signer";
 
 /** "QCEV": first four bytes of every entry file. */
 export const MAGIC = [0x51, 0x43, 0x45, 0x56] as const;
@@ -8,7 +9,7 @@ export const FORMAT_VERSION = 1;
 export const HEADER_SIZE = 88;
 export const DEVICE_ID_SIZE = 16;
 export const HASH_SIZE = 32;
-export const KEY_ID_SIZE = 8;
+export { KEY_ID_SIZE };
 export const SIGNATURE_SIZE = 64;
 
 /** type u16, flags u16, length u32, t u32. */

@@ -382,3 +382,62 @@ describe('the model on its own', () => {
     expect(run(commandPacket(Opcode.SIGN, 0x80, 0), 48).slice(0, 2)).toEqual([4, 0x0f]);
   });
 });
+
+describe('ECDH (opcode 0x43) for the content-key wrap', () => {
+  const { wrapContentKey } = require('../../../firmware/core/evidence/key-wrap') as typeof import('../../../firmware/core/evidence/key-wrap');
+  const { publicPoint, unwrapContentKey } = require('../../../tools/crypto/content-key') as typeof import('../../../tools/crypto/content-key');
+  const { generateKeyPairSync, createECDH } = require('node:crypto') as typeof import('node:crypto');
+
+  test('GenKey to TempKey then ECDH: the secret node:crypto derives from the ephemeral key; a fresh key each time', () => {
+    const { chip, se } = setup();
+    const store = createECDH('prime256v1');
+    store.generateKeys();
+    const a = se.ephemeralEcdh(new Uint8Array(store.getPublicKey()));
+    expect(chip.log.slice(-2)).toEqual(['GenKey', 'ECDH']);
+    expect(chip.state).toBe('asleep');
+    expect(Buffer.from(a.secret).toString('hex')).toBe(store.computeSecret(a.ephemeral).toString('hex'));
+    const b = se.ephemeralEcdh(new Uint8Array(store.getPublicKey()));
+    expect(Buffer.from(b.ephemeral).toString('hex')).not.toBe(Buffer.from(a.ephemeral).toString('hex'));
+    se.close();
+  });
+
+  test('the unit wraps a content key through the chip; the store unwraps it', () => {
+    const { se } = setup();
+    const store = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const K = Uint8Array.from({ length: 16 }, (_, i) => i + 100);
+    const w = wrapContentKey(se, publicPoint(store.publicKey), K, 'QC-SIM-0001', 3);
+    expect(Buffer.from(unwrapContentKey(store.privateKey, w, { deviceId: 'QC-SIM-0001', seq: 3 }))).toEqual(Buffer.from(K));
+    se.close();
+  });
+
+  test('a peer point off the curve is an execution error; a malformed peer is refused before the bus', () => {
+    const { se } = setup();
+    const off = new Uint8Array(65);
+    off[0] = 0x04;
+    off[1] = 1;
+    expect(() => se.ephemeralEcdh(off)).toThrow(SecureElementError);
+    expect(() => se.ephemeralEcdh(new Uint8Array(64))).toThrow(/SEC1/);
+    se.close();
+  });
+
+  test('the model: ECDH after a Nonce (a digest in TempKey) is refused with 0x0F; GenKey 0x04 to 0xFFFF answers a public key', () => {
+    board = new SimBoard();
+    useBoard(board);
+    const chip = new Atecc608({ seed: 'm' });
+    chip.wakeCondition();
+    advance(1.5);
+    expect([...chip.read(4, true)]).toEqual([0x04, 0x11, 0x33, 0x43]);
+    chip.write(commandPacket(Opcode.NONCE, 0x03, 0, new Uint8Array(32)), true);
+    advance(3);
+    expect([...chip.read(4, true)].slice(0, 2)).toEqual([0x04, 0x00]);
+    chip.write(commandPacket(Opcode.ECDH, 0x0d, 0, new Uint8Array(64).fill(1)), true);
+    advance(1);
+    expect([...chip.read(4, true)].slice(0, 2)).toEqual([0x04, 0x0f]);
+    chip.write(commandPacket(Opcode.GENKEY, 0x04, 0xffff), true);
+    advance(58);
+    expect(chip.read(67, true)[0]).toBe(67);
+    chip.write(commandPacket(Opcode.ECDH, 0x0c, 0, new Uint8Array(64)), true); // other modes: not modelled
+    advance(1);
+    expect([...chip.read(4, true)].slice(0, 2)).toEqual([0x04, 0x03]);
+  });
+});
