@@ -37,5 +37,6 @@ export function sampleRecords(): EvidenceRecord[] {
     { type: 'config', t: 28, data: { key: 'preEventSeconds', value: '30', setBy: 'tech-01' } },
     { type: 'card', t: 29, data: { event: 'removed', serial: '03-SD-SC32G-8a1b2c3d', capacity: 31914983424, seq: 41, detail: 'card stopped answering' } },
     { type: 'media-lost', t: 30, data: { recording: 3, reason: 'queue-full', frames: 2, audioChunks: 0, fixes: 0, bytes: 61440, firstMs: 120100, lastMs: 120200 } },
+    { type: 'content-key', t: 31, data: { ephemeral: Uint8Array.from({ length: 65 }, (_, i) => (i === 0 ? 4 : 255 - i)), wrapped: h(5).subarray(0, 24) } },
   ];
 }

@@ -2,14 +2,17 @@
 // the pieces to storage as they come; nothing here holds the whole entry and a frame's
 // bytes are never copied. The device hashes each payload twice (its record check and the
 // entry hash), which its SHA hardware does at ~1000x the flash's speed; in exchange a
-// verifier hashes every byte once, in one pass per entry.
+// verifier hashes every byte once, in one pass per entry. In an encrypted entry (FORMAT §7a)
+// each payload is encrypted first and the checks, entry hash and link cover the ciphertext,
+// so anyone can verify the chain and only the designated store can read it.
 import { ByteWriter, concatBytes } from "./bytes";
-import { KNOWN_SEAL_FLAGS, RECORD_FRAME_SIZE, SEAL_PAYLOAD_SIZE, SEAL_SIZE, SEAL_TYPE } from "./format";
+import { HEADER_FLAG_ENCRYPTED, KNOWN_SEAL_FLAGS, RECORD_FRAME_SIZE, SEAL_PAYLOAD_SIZE, SEAL_SIZE, SEAL_TYPE } from "./format";
 import { Sha256 } from "./hash";
 import { encodeHeader, type EntryHeader } from "./header";
 import { linkOf } from "./link";
 import { encodePayloadParts } from "./payload";
-import { RECORDS, type EvidenceRecord } from "./schema";
+import type { PayloadCipher } from "./payload-cipher";
+import { isClearCode, RECORDS, type EvidenceRecord } from "./schema";
 import type { Signer } from "./signer";
 
 /** What sealing an entry produced: the bytes to append and the new chain head. */
@@ -46,11 +49,19 @@ export class EntryWriter {
   readonly headerBytes: Uint8Array;
   readonly #entryHash = new Sha256();
   readonly #recordHash = new Sha256();
+  readonly #cipher: PayloadCipher | undefined;
   #count = 0;
   #sealed = false;
 
-  constructor(header: EntryHeader) {
+  /**
+   * `cipher` is the entry's content key when the header says the entry is encrypted; it is
+   * dropped at the seal. Boot recovery reseals an encrypted entry without one: it frames
+   * nothing, and an encrypted entry's payloads cannot be framed without their key.
+   */
+  constructor(header: EntryHeader, cipher?: PayloadCipher) {
+    if (cipher && !(header.flags & HEADER_FLAG_ENCRYPTED)) throw new RangeError("a content key for an entry not marked encrypted");
     this.header = header;
+    this.#cipher = cipher;
     this.headerBytes = encodeHeader(header);
     this.#entryHash.write(this.headerBytes);
   }
@@ -66,6 +77,13 @@ export class EntryWriter {
   frameRaw(code: number, t: number, payload: Uint8Array, body?: Uint8Array): FramedRecord {
     if (this.#sealed) throw new Error("entry already sealed");
     if (code === SEAL_TYPE) throw new RangeError("the seal is not a record");
+    if (this.header.flags & HEADER_FLAG_ENCRYPTED && !isClearCode(code)) {
+      const cipher = this.#cipher;
+      if (!cipher) throw new Error("encrypted entry: no content key to frame a payload with");
+      cipher.begin(this.#count);
+      payload = cipher.encrypt(payload);
+      if (body) body = cipher.encrypt(body);
+    }
     const frame = recordFrame(code, t, payload.length + (body ? body.length : 0));
     this.#recordHash.write(frame);
     this.#recordHash.write(payload);
@@ -104,6 +122,7 @@ export class EntryWriter {
     if (this.#sealed) throw new Error("entry already sealed");
     if (flags & ~KNOWN_SEAL_FLAGS) throw new RangeError("unknown seal flags");
     this.#sealed = true;
+    this.#cipher?.drop();
     const w = new ByteWriter(SEAL_SIZE);
     w.u16(SEAL_TYPE).u16(0).u32(SEAL_PAYLOAD_SIZE).u32(t).u32(this.#count).u32(flags);
     this.#entryHash.write(w.view());
@@ -121,9 +140,9 @@ export function joinRecord(r: FramedRecord): Uint8Array {
   return concatBytes(recordPieces(r));
 }
 
-/** Builds a whole sealed entry in memory. */
-export function buildEntry(header: EntryHeader, records: readonly EvidenceRecord[], signer: Signer, endT: number, sealFlags = 0): { bytes: Uint8Array; seal: SealResult } {
-  const w = new EntryWriter(header);
+/** Builds a whole sealed entry in memory (encrypted with `cipher` when the header says so). */
+export function buildEntry(header: EntryHeader, records: readonly EvidenceRecord[], signer: Signer, endT: number, sealFlags = 0, cipher?: PayloadCipher): { bytes: Uint8Array; seal: SealResult } {
+  const w = new EntryWriter(header, cipher);
   const parts: Uint8Array[] = [w.headerBytes];
   for (const r of records) {
     parts.push(...recordPieces(w.frame(r)));

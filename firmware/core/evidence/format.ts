@@ -34,11 +34,12 @@ export type EntryKind = (typeof EntryKind)[keyof typeof EntryKind];
 
 /** Header flags. */
 export const HEADER_FLAG_CLOCK_UNSET = 1; // the RTC had lost power: wall-clock times are not trustworthy
+export const HEADER_FLAG_ENCRYPTED = 2; // payloads are AES-128-CTR under the entry's content key (FORMAT §7a)
 
 /** Seal flags. */
 export const SEAL_FLAG_RECOVERED = 1; // sealed at boot after a power loss left the entry open
 
-export const KNOWN_HEADER_FLAGS = HEADER_FLAG_CLOCK_UNSET;
+export const KNOWN_HEADER_FLAGS = HEADER_FLAG_CLOCK_UNSET | HEADER_FLAG_ENCRYPTED;
 export const KNOWN_SEAL_FLAGS = SEAL_FLAG_RECOVERED;
 
 /** Domain-separation prefix of the genesis link. */

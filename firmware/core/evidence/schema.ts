@@ -355,6 +355,14 @@ export const RECORDS = {
       ["lastMs", "u64", "device time of the last"],
     ],
   },
+  "content-key": {
+    code: 0x021d,
+    doc: "the entry's content key, wrapped to the designated store's public key (first record of an encrypted entry, FORMAT §7a)",
+    fields: [
+      ["ephemeral", "bytes", "the ephemeral P-256 public key E, SEC1 uncompressed (65 bytes)"],
+      ["wrapped", "bytes", "RFC 3394 AES key wrap of the 16-byte content key under the KEK (24 bytes)"],
+    ],
+  },
 } as const satisfies { readonly [name: string]: RecordDef };
 
 export type RecordName = keyof typeof RECORDS;
@@ -375,6 +383,16 @@ export type RecordData<N extends RecordName> = FieldsOf<(typeof RECORDS)[N]["fie
 /** A decoded record: its type, its time (ms after the entry's start) and its payload. */
 export type EvidenceRecord = { [N in RecordName]: { type: N; t: number; data: RecordData<N> } }[RecordName];
 export type RecordOf<N extends RecordName> = Extract<EvidenceRecord, { type: N }>;
+
+/**
+ * Records whose payload stays clear in an encrypted entry (FORMAT §7a): the wrapped key,
+ * the verifier's key announcement and the chain anchors. None carries officer, case or media data.
+ */
+const CLEAR_CODES: ReadonlySet<number> = new Set([RECORDS["content-key"].code, RECORDS["device-key"].code, RECORDS["offload-receipt"].code, RECORDS["space-reclaimed"].code]);
+
+export function isClearCode(code: number): boolean {
+  return CLEAR_CODES.has(code);
+}
 
 export function isMediaCode(code: number): boolean {
   return code >> 8 === 0x01;
