@@ -2,7 +2,7 @@
 // in step with it. The object store decides (continuity, signatures) and is written first;
 // the index follows what it accepted, so a crash in between leaves an index behind the
 // objects, never ahead: catchUp() (run at start) fills the gap from the held chains.
-import type { AcceptResult, EvidenceStoreBackend, OffloadEntry, StoreIdentity, StorePosition } from '../store/backend';
+import { batchOf, type AcceptResult, type EvidenceStoreBackend, type OffloadEntry, type StoreIdentity, type StorePosition } from '../store/backend';
 import type { SqlDb } from '../store/sql/sql-db';
 import { entryRow, writeIndexRows, type HeldSource } from './index-rows';
 
@@ -22,7 +22,7 @@ export class IndexedStore implements EvidenceStoreBackend {
   }
 
   accept(deviceId: string, entries: readonly OffloadEntry[]): Promise<AcceptResult> {
-    return this.acceptStream(deviceId, fromArray(entries));
+    return this.acceptStream(deviceId, batchOf(entries));
   }
 
   /** The batch as it arrives, into the object store (streamed when it can take a stream), then the index. */
@@ -69,8 +69,4 @@ export class IndexedStore implements EvidenceStoreBackend {
     await writeIndexRows(this.db, rows);
     return rows.length;
   }
-}
-
-async function* fromArray<T>(items: readonly T[]): AsyncGenerator<T> {
-  yield* items;
 }

@@ -36,6 +36,11 @@ export interface AcceptResult {
   position: StorePosition;
 }
 
+/** A batch held in memory as the stream `acceptStream` takes. */
+export async function* batchOf<T>(items: readonly T[]): AsyncGenerator<T> {
+  yield* items;
+}
+
 /** A value or a promise of it: the directory store answers at once, a networked one later. */
 export type Awaitable<T> = T | Promise<T>;
 

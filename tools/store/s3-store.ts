@@ -25,7 +25,7 @@ import { fromHex, parseEntry, toHex, type SignatureChecker } from '../../firmwar
 import { decodeSignedReceipt, encodeReceiptDocument, encodeSignedReceipt, type ReceiptBody } from '../../firmware/core/maintenance/receipt';
 import { nodeChecker } from '../crypto/node-checker';
 import { announcedKey } from './announced-key';
-import type { AcceptResult, EvidenceStoreBackend, OffloadEntry, StoreIdentity, StorePosition } from './backend';
+import { batchOf, type AcceptResult, type EvidenceStoreBackend, type OffloadEntry, type StoreIdentity, type StorePosition } from './backend';
 import { BatchPlanner, planBatch, sha256Hex, type HeldChain } from './continuity';
 import { encodeIndexLine, type IndexLine } from './device-index';
 import { receiptName } from './directory-store';
@@ -170,7 +170,7 @@ export class S3EvidenceStore implements EvidenceStoreBackend {
   }
 
   accept(deviceId: string, entries: readonly OffloadEntry[]): Promise<AcceptResult> {
-    return this.acceptStream(deviceId, fromArray(entries));
+    return this.acceptStream(deviceId, batchOf(entries));
   }
 
   async acceptStream(deviceId: string, entries: AsyncIterable<OffloadEntry>): Promise<AcceptResult> {
@@ -364,10 +364,6 @@ export class S3EvidenceStore implements EvidenceStoreBackend {
     }
     return key;
   }
-}
-
-async function* fromArray<T>(items: readonly T[]): AsyncGenerator<T> {
-  yield* items;
 }
 
 /** fn over items, at most n at a time; results in the items' order. */
