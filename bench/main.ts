@@ -18,7 +18,7 @@ import { bootScaling, steadyRecording } from './storage';
 import { cardBootScaling, cardRecording } from './card';
 import { xsFrameCost, xsHeap } from './xs';
 import { offloadThroughput } from './offload';
-import { httpHopBackend, wormOffloadThroughput } from './worm';
+import { httpHopPath, wormOffloadThroughput } from './worm';
 import { deadlineBoard } from './board';
 
 /** Best time of each function over interleaved runs, so both see the same machine state. */
@@ -89,7 +89,7 @@ async function main(): Promise<void> {
   step('offload');
   const offload = await offloadThroughput();
   step('WORM offload into SeaweedFS');
-  const worm = [...(await wormOffloadThroughput()), ...(await wormOffloadThroughput(httpHopBackend, 'quancheng serve over loopback HTTP'))];
+  const worm = [...(await wormOffloadThroughput()), ...(await wormOffloadThroughput(httpHopPath, 'quancheng serve over loopback HTTP, client in its own process'))];
   const board = await deadlineBoard();
   step('estimates');
   const flash = PROFILES.map((p) => profileFlash(p));

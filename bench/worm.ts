@@ -1,12 +1,15 @@
 // Offload into the WORM store on a real SeaweedFS (weed mini on loopback): entry bytes per
 // second through an EvidenceStoreBackend (the continuity checks, entry and index objects
 // locked in compliance mode) ÷ the same entry bytes written straight to the same SeaweedFS
-// with plain PutObject by the same S3 client, interleaved in one run. The backend is a
-// parameter, so the service's HTTP hop can be measured by the same function.
+// with plain PutObject by the same S3 client, interleaved in one run. The path is a
+// parameter, so the service's HTTP hop can be measured by the same function: its client is a
+// separate process, as a technician's laptop is, and the service runs here beside the S3 client.
+import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { parseEntry, type EntryFile } from '../firmware/core/evidence';
 import { buildSampleChain } from '../host-sim/evidence/sample-chain';
@@ -16,37 +19,70 @@ import { addAccount } from '../tools/serve/accounts';
 import { s3Source } from '../tools/serve/s3-source';
 import { listen, serviceServer } from '../tools/serve/server';
 import { openService } from '../tools/serve/service';
-import type { EvidenceStoreBackend, OffloadEntry } from '../tools/store';
-import { HttpStoreBackend } from '../tools/store/http-backend';
+import type { OffloadEntry } from '../tools/store';
 import { SqliteDb } from '../tools/store/sql/sqlite-db';
 import { S3EvidenceStore } from '../tools/store/s3-store';
 import { startSeaweed, weedPath } from '../tools/store/seaweedfs-mini';
 import type { Figure } from './figure';
 
-/** Makes a fresh, empty backend for one run (its own bucket), given the S3 client of the engine; `close` ends what it started. */
-export type BackendMaker = (s3: S3Client, bucket: string) => Promise<{ backend: EvidenceStoreBackend; close?: () => Promise<void> }>;
+/** One path into the store, ready to run: `accept` sends the batch and says how many entries were added; `close` ends what it started. */
+export interface OffloadPath {
+  /** The service's address, when the path goes through one. */
+  url?: string;
+  accept(deviceId: string, batch: readonly OffloadEntry[]): Promise<number>;
+  close?: () => Promise<void>;
+}
 
-const s3Backend: BackendMaker = async (s3, bucket) => {
+/** Makes a fresh, empty path for one run (its own bucket), given the S3 client of the engine and the batch it will send. */
+export type PathMaker = (s3: S3Client, bucket: string, deviceId: string, batch: readonly OffloadEntry[]) => Promise<OffloadPath>;
+
+const newS3Store = (s3: S3Client, bucket: string): Promise<S3EvidenceStore> => {
   const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  return { backend: await S3EvidenceStore.create(s3, bucket, 'bench-worm', pem, { retentionDays: 1 }) };
+  return S3EvidenceStore.create(s3, bucket, 'bench-worm', pem, { retentionDays: 1 });
+};
+
+const s3Path: PathMaker = async (s3, bucket) => {
+  const store = await newS3Store(s3, bucket);
+  return { accept: async (deviceId, batch) => (await store.accept(deviceId, batch)).added };
 };
 
 /**
  * The service's hop: `quancheng serve`'s service over the S3 store (its SQLite index in a
- * temporary directory), on loopback HTTP, offloaded into by a technician's HttpStoreBackend.
+ * temporary directory), on loopback HTTP, offloaded into by a technician's HttpStoreBackend
+ * in its own process (dist/bench-offload-client.cjs), started, loaded and logged in before
+ * the clock starts; the clock runs from "go" to its answer.
  */
-export const httpHopBackend: BackendMaker = async (s3, bucket) => {
-  const { backend: objects } = await s3Backend(s3, bucket);
+export const httpHopPath: PathMaker = async (s3, bucket, deviceId, batch) => {
+  const store = await newS3Store(s3, bucket);
   const dir = mkdtempSync(join(tmpdir(), 'qc-bench-serve-'));
-  const store = objects as S3EvidenceStore;
   const service = await openService({ backend: store, source: s3Source(store), db: SqliteDb.open(join(dir, 'index.sqlite')), dataDir: dir, now: Date.now });
   await addAccount(service.db, 'bench', 'technician', 'bench password 1', Date.now());
   const server = serviceServer(service);
   const url = await listen(server, '127.0.0.1', 0);
-  const backend = await HttpStoreBackend.connect(url, { name: 'bench', password: 'bench password 1' });
+  const entries = join(dir, 'entries');
+  mkdirSync(entries);
+  for (const e of batch) writeFileSync(join(entries, `${e.seq}.qce`), e.bytes);
+  const client = spawn(process.execPath, [join(repoRoot(), 'dist', 'bench-offload-client.cjs'), url, deviceId, entries], {
+    env: { ...process.env, QC_BENCH_LOGIN: 'bench:bench password 1' },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<number | null>((resolve) => client.on('exit', resolve));
+  const lines = createInterface({ input: client.stdout! })[Symbol.asyncIterator]();
+  const nextLine = async (): Promise<string> => {
+    const l = await lines.next();
+    if (l.done) throw new Error(`bench: the offload client ended (exit ${await exited})`);
+    return l.value as string;
+  };
+  if ((await nextLine()) !== 'ready') throw new Error('bench: the offload client did not get ready');
   return {
-    backend,
+    url,
+    accept: async () => {
+      client.stdin!.write('go\n');
+      return (JSON.parse(await nextLine()) as { added: number }).added;
+    },
     close: async () => {
+      client.stdin!.end();
+      await exited;
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await service.close();
       rmSync(dir, { recursive: true, force: true });
@@ -54,7 +90,7 @@ export const httpHopBackend: BackendMaker = async (s3, bucket) => {
   };
 };
 
-export async function wormOffloadThroughput(makeBackend: BackendMaker = s3Backend, label = 'S3 backend'): Promise<Figure[]> {
+export async function wormOffloadThroughput(makePath: PathMaker = s3Path, label = 'S3 backend'): Promise<Figure[]> {
   const root = repoRoot();
   const weed = weedPath(root, readFileSync(join(root, 'scripts', 'seaweedfs.version'), 'utf8'));
   if (!existsSync(weed)) throw new Error(`bench: SeaweedFS is not built (${weed}); run scripts/build-seaweedfs.sh`);
@@ -71,12 +107,12 @@ export async function wormOffloadThroughput(makeBackend: BackendMaker = s3Backen
   try {
     for (let i = 0; i <= runs; i++) {
       // Run 0 warms both paths up and is not counted.
-      const made = await makeBackend(s3, `bench-store-${label.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}-${i}`);
+      const path = await makePath(s3, `bench-store-${label.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}-${i}`, deviceId, batch);
       let t0 = process.hrtime.bigint();
-      const r = await made.backend.accept(deviceId, batch);
+      const added = await path.accept(deviceId, batch);
       const storeS = Number(process.hrtime.bigint() - t0) / 1e9;
-      await made.close?.();
-      if (r.added !== batch.length) throw new Error(`bench: the backend added ${r.added} of ${batch.length} entries`);
+      await path.close?.();
+      if (added !== batch.length) throw new Error(`bench: the store added ${added} of ${batch.length} entries`);
 
       const bucket = `bench-direct-${i}`;
       await s3.send(new CreateBucketCommand({ Bucket: bucket, ObjectLockEnabledForBucket: true }));
