@@ -214,22 +214,38 @@ export class S3EvidenceStore implements EvidenceStoreBackend {
         );
         inFlight.add(settled);
       }
-    } finally {
+    } catch (e) {
       await Promise.allSettled(versions.values());
+      throw e;
     }
+    // Nothing is thrown while an entry object is still being written.
     if (refused) {
+      await Promise.allSettled(versions.values());
       if (refused instanceof StoreRefusal) planBatch(deviceId, heldChain, sent, this.#checker);
       throw refused;
     }
-    const plan = planner.plan();
+    let plan;
+    try {
+      plan = planner.plan();
+    } catch (e) {
+      await Promise.allSettled(versions.values());
+      throw e;
+    }
     if (lines.length === 0 && plan.added.length === 0) throw new StoreRefusal('unknown-device', null, `an empty batch, and the store holds no entries of ${JSON.stringify(deviceId)}`);
     if (plan.added.length > 0) {
       const received = this.#now();
-      const written = await Promise.all(plan.added.map((e) => versions.get(e.seq)!));
-      const kept = await inParallel(plan.added, PUTS_IN_FLIGHT, (e, i) =>
-        this.#putIndexObject(deviceId, { seq: e.seq, sha256: e.sha256, link: toHex(e.link), bytes: e.bytes.length, received, version: written[i] }),
+      // Each index object once its entry object is written, so the first index objects
+      // overlap the last entry objects; every write is awaited before a failure is thrown.
+      const slot = limiter(PUTS_IN_FLIGHT);
+      const indexed = await Promise.allSettled(
+        plan.added.map((e) =>
+          versions.get(e.seq)!.then((version) => slot(() => this.#putIndexObject(deviceId, { seq: e.seq, sha256: e.sha256, link: toHex(e.link), bytes: e.bytes.length, received, version }))),
+        ),
       );
-      lines.push(...kept);
+      await Promise.allSettled(versions.values());
+      const failed = indexed.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+      lines.push(...indexed.map((r) => (r as PromiseFulfilledResult<HeldLine>).value));
     }
     return { deviceId, added: plan.added.length, resent: plan.resent, position: positionOf(lines)! };
   }
@@ -366,18 +382,20 @@ export class S3EvidenceStore implements EvidenceStoreBackend {
   }
 }
 
-/** fn over items, at most n at a time; results in the items' order. */
-async function inParallel<T, R>(items: readonly T[], n: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i], i);
+/** Runs the tasks given to it at most n at a time, in the order given. */
+function limiter(n: number): <R>(task: () => Promise<R>) => Promise<R> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (task) => {
+    while (running >= n) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    try {
+      return await task();
+    } finally {
+      running--;
+      waiting.shift()?.();
     }
   };
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
-  return out;
 }
 
 function status(e: unknown): number | undefined {
