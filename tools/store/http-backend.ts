@@ -2,10 +2,13 @@
 // DirectoryStore, answered by `quancheng serve`, so the offload runs the same continuity
 // checks and gets the same signed receipts. It logs in as a technician account and sends
 // the session token as a Bearer token. A refusal comes back as the StoreRefusal it was.
+import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { Readable } from 'node:stream';
 import { fromHex } from '../../firmware/core/evidence';
 import type { AcceptResult, EvidenceStoreBackend, OffloadEntry, StoreIdentity, StorePosition } from './backend';
 import { StoreError, StoreRefusal, type RefusalReason } from './errors';
-import { batchStream, positionFromWire, type WirePosition } from './http-wire';
+import { batchHead, positionFromWire, type WirePosition } from './http-wire';
 
 export interface HttpLogin {
   name: string;
@@ -44,7 +47,8 @@ export class HttpStoreBackend implements EvidenceStoreBackend {
   }
 
   async accept(deviceId: string, entries: readonly OffloadEntry[]): Promise<AcceptResult> {
-    const r = await this.#call(deviceId, 'entries', { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: batchStream(entries), duplex: 'half' } as RequestInit);
+    const url = this.#url(deviceId, 'entries');
+    const r = await answered(url, await postBatch(url, this.token, entries));
     const v = (await r.json()) as { added: number; resent: number; position: WirePosition };
     return { deviceId, added: v.added, resent: v.resent, position: positionFromWire(v.position)! };
   }
@@ -54,10 +58,18 @@ export class HttpStoreBackend implements EvidenceStoreBackend {
     return new Uint8Array(await r.arrayBuffer());
   }
 
+  #url(deviceId: string, what: string): URL {
+    return new URL(`api/devices/${encodeURIComponent(deviceId)}/${what}`, this.base);
+  }
+
   #call(deviceId: string, what: string, init: RequestInit): Promise<Response> {
-    const url = new URL(`api/devices/${encodeURIComponent(deviceId)}/${what}`, this.base);
+    const url = this.#url(deviceId, what);
     return call(url, { ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${this.token}` } });
   }
+}
+
+function noAnswer(url: URL, e: unknown): StoreError {
+  return new StoreError(`${url.origin}: no answer (${((e as Error).cause as Error | undefined)?.message ?? (e as Error).message})`);
 }
 
 async function call(url: URL, init: RequestInit): Promise<Response> {
@@ -65,8 +77,45 @@ async function call(url: URL, init: RequestInit): Promise<Response> {
   try {
     r = await fetch(url, init);
   } catch (e) {
-    throw new StoreError(`${url.origin}: no answer (${((e as Error).cause as Error | undefined)?.message ?? (e as Error).message})`);
+    throw noAnswer(url, e);
   }
+  return answered(url, r);
+}
+
+/**
+ * POSTs a batch entry by entry with node:http, each entry's bytes written as they are (no
+ * copy, no web stream between them and the socket: on loopback that halves the time on the
+ * wire), waiting for the socket to drain between entries. The answer as a fetch Response.
+ */
+function postBatch(url: URL, token: string, entries: readonly OffloadEntry[]): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const req = send(url, { method: 'POST', headers: { 'content-type': 'application/octet-stream', authorization: `Bearer ${token}` } }, (res: IncomingMessage) => {
+      const headers = new Headers();
+      for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') headers.set(k, v);
+      resolve(new Response(Readable.toWeb(res) as ReadableStream<Uint8Array>, { status: res.statusCode, statusText: res.statusMessage, headers }));
+    });
+    req.on('error', (e) => reject(noAnswer(url, e)));
+    void (async () => {
+      for (const e of entries) {
+        req.write(batchHead(e));
+        if (!req.write(e.bytes)) await drained(req);
+        if (req.destroyed) return;
+      }
+      req.end();
+    })();
+  });
+}
+
+/** The socket took what was written, or the request has ended (then nothing more is written). */
+function drained(req: ClientRequest): Promise<void> {
+  return new Promise((go) => {
+    req.once('drain', go);
+    req.once('close', go);
+  });
+}
+
+async function answered(url: URL, r: Response): Promise<Response> {
   if (r.ok) return r;
   let v: { error?: string; reason?: RefusalReason; seq?: number | null; message?: string } = {};
   try {

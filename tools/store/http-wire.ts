@@ -17,37 +17,21 @@ export const MAX_BATCH_BYTES = 64 << 20;
 export function encodeBatch(entries: readonly OffloadEntry[]): Uint8Array {
   const size = entries.reduce((n, e) => n + 8 + e.bytes.length, 0);
   const out = new Uint8Array(size);
-  const view = new DataView(out.buffer);
   let at = 0;
   for (const e of entries) {
-    view.setUint32(at, e.seq);
-    view.setUint32(at + 4, e.bytes.length);
+    out.set(batchHead(e), at);
     out.set(e.bytes, at + 8);
     at += 8 + e.bytes.length;
   }
   return out;
 }
 
-/** The same bytes as encodeBatch, sent entry by entry without copying the entries into one buffer. */
-export function batchStream(entries: readonly OffloadEntry[]): ReadableStream<Uint8Array> {
-  let i = 0;
-  let head = true;
-  return new ReadableStream<Uint8Array>({
-    pull(out) {
-      if (i === entries.length) return out.close();
-      const e = entries[i];
-      if (head) {
-        const h = new Uint8Array(8);
-        new DataView(h.buffer).setUint32(0, e.seq);
-        new DataView(h.buffer).setUint32(4, e.bytes.length);
-        out.enqueue(h);
-      } else {
-        out.enqueue(e.bytes);
-        i++;
-      }
-      head = !head;
-    },
-  });
+/** The 8 bytes before an entry in a batch: seq and length, u32 big-endian. */
+export function batchHead(e: OffloadEntry): Uint8Array {
+  const h = new Uint8Array(8);
+  new DataView(h.buffer).setUint32(0, e.seq);
+  new DataView(h.buffer).setUint32(4, e.bytes.length);
+  return h;
 }
 
 /** A batch over the limit (413 from the service). */
