@@ -31,3 +31,9 @@ export function contentKeyRecord(e: ParsedEntry): RecordData<"content-key"> {
     throw new FormatError("malformed", `content-key record: the ephemeral key must be ${EPHEMERAL_SIZE} bytes and the wrapped key ${WRAPPED_SIZE}`);
   return rec.data;
 }
+
+/** The entry whose payloads can be read: a clear one as it is, an encrypted one opened, or undefined (encrypted, no opener): ciphertext is never decoded as content. */
+export function readableEntry(e: ParsedEntry, open?: EntryOpener): ParsedEntry | undefined {
+  if (!isEncryptedEntry(e)) return e;
+  return open ? open(e) : undefined;
+}
