@@ -4,7 +4,10 @@
 // wrong one, leave nothing behind, and with it give what the same clear chain gives.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseEntry } from '../../firmware/core/evidence';
+import { decodePayload, parseEntry, type EntryFile } from '../../firmware/core/evidence';
+import { BLOCK_SIZE, storageLfsConfig } from '../../host-sim/flash/storage-volume';
+import { NorFlash } from '../../host-sim/flash/nor';
+import { Littlefs } from '../../host-sim/littlefs/index';
 import { CONTENT_KEY_FILE } from '../../tools/crypto/store-key';
 import { copyFiles, encryptChain, sampleChain, storeContentKey } from '../support/chain';
 import { expectOneLineError, runCli, tempDir, writeChain } from '../support/cli';
@@ -123,5 +126,63 @@ describe('quancheng export of an encrypted chain', () => {
     const noteOf = (dir: string) => JSON.parse(readFileSync(join(dir, 'note.json'), 'utf8'));
     expect(noteOf(encOut).recordings).toEqual(noteOf(clearOut).recordings);
     for (const f of encryptedFiles) expect(readFileSync(join(encOut, 'original', f.path)).equals(Buffer.from(f.bytes))).toBe(true);
+  });
+});
+
+/** A storage partition image holding these entry files (what `esptool read_flash` would give). */
+function volumeImage(files: readonly EntryFile[]): string {
+  const blocks = 64;
+  const nor = new NorFlash({ blockSize: BLOCK_SIZE, blockCount: blocks });
+  const lfs = new Littlefs(storageLfsConfig(blocks), nor);
+  lfs.format();
+  lfs.mount();
+  const dirs = new Set(files.map((f) => f.path.split('/').slice(0, -1).join('/')));
+  for (const d of [...dirs].sort()) {
+    let at = '';
+    for (const part of d.split('/')) {
+      at = at ? `${at}/${part}` : part;
+      if (!lfs.exists(at)) lfs.mkdir(at);
+    }
+  }
+  for (const f of files) lfs.writeFile(f.path, f.bytes);
+  lfs.unmount();
+  const image = join(tempDir('enc-image'), 'flash.img');
+  nor.save(image);
+  return image;
+}
+
+describe('quancheng extract of an encrypted volume', () => {
+  let image: string;
+  beforeAll(() => {
+    image = volumeImage(encryptedFiles);
+  });
+
+  test('without the key, with the wrong key: exit 2, one line, no directory left', async () => {
+    const parent = tempDir('enc-extract');
+    const out = join(parent, 'volume');
+    expectOneLineError(await runCli('extract', image, out), /^quancheng extract: .* holds \d+ encrypted entries: reading them needs the designated store's content key/);
+    expectOneLineError(await runCli('extract', image, out, '--store-key', wrongKey), /^quancheng extract: --store-key .*: not the designated store's content key/);
+    expect(readdirSync(parent)).toEqual([]);
+  });
+
+  test('with the key: the entries as written (they verify), each decrypted beside it with the clear chain\'s media bytes', async () => {
+    const out = join(tempDir('enc-extract'), 'volume');
+    const r = await runCli('extract', image, out, '--store-key', storeDir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`${encryptedFiles.length} encrypted entries decrypted beside them (*.plain)`);
+    clearFiles.forEach((c, i) => {
+      const f = encryptedFiles[i];
+      expect(readFileSync(join(out, f.path)).equals(Buffer.from(f.bytes))).toBe(true);
+      const twin = readFileSync(join(out, f.path + '.plain'));
+      const plain = parseEntry(new Uint8Array(twin));
+      const clear = parseEntry(c.bytes);
+      const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+      expect(plain.records.slice(1).map((s) => [s.code, hex(s.payload)])).toEqual(clear.records.map((s) => [s.code, hex(s.payload)]));
+      for (const s of plain.records) expect(() => decodePayload(s.code, s.t, s.payload)).not.toThrow();
+    });
+    const v = await runCli('verify', out, '--at', AT);
+    expect(v.code).toBe(0);
+    expect(v.stdout).toMatch(/^INTACT/);
   });
 });

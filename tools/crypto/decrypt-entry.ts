@@ -4,7 +4,7 @@
 // that read ParsedEntry (verify's compliance view, export, the inspector) need no second
 // code path. Bytes are decrypted only after their hashes and link check out.
 import type { KeyObject } from 'node:crypto';
-import { checkIntegrity, contentKeyRecord, isClearCode, isEncryptedEntry, type EntryOpener, type ParsedEntry } from '../../firmware/core/evidence';
+import { checkIntegrity, contentKeyRecord, isClearCode, isEncryptedEntry, RECORD_FRAME_SIZE, type EntryOpener, type ParsedEntry } from '../../firmware/core/evidence';
 import { cryptPayload, unwrapContentKey } from './content-key';
 
 /** The entry's bytes do not check: they are refused, not decrypted. */
@@ -38,4 +38,19 @@ export function entryOpener(storeKey: KeyObject): EntryOpener {
     if (!o) opened.set(e.bytes, (o = openEntry(e, storeKey)));
     return o;
   };
+}
+
+/** The suffix of an entry's decrypted twin (`quancheng extract --store-key`): not an entry file, the tools' chain readers skip it. */
+export const PLAIN_SUFFIX = '.plain';
+
+/**
+ * An opened entry laid out as its file, each payload in plaintext in its place: the framing,
+ * header (flag bit 1 still set) and seal as written, so the hashes no longer match (they
+ * cover the ciphertext). For reading the records with the format's tools; the evidence is
+ * the original beside it.
+ */
+export function plaintextBytes(opened: ParsedEntry): Uint8Array {
+  const out = opened.bytes.slice();
+  for (const span of opened.records) out.set(span.payload, span.offset + RECORD_FRAME_SIZE);
+  return out;
 }
