@@ -4,7 +4,7 @@
 // the store's receipt-signing key (store-key.pem). `--store-key FILE|STOREDIR` names it
 // on the reading commands; bad input is one line.
 import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { FormatError, isEncryptedEntry, parseEntry, type EntryFile, type EntryOpener } from '../../firmware/core/evidence';
 import { UsageError } from '../errors';
@@ -46,15 +46,31 @@ export function loadStoreKey(path: string): KeyObject {
   return key;
 }
 
-/** Makes a store directory's content key pair; an existing one is kept (it opens the evidence already held). */
-export function ensureContentKey(dir: string): { created: boolean } {
-  const priv = join(dir, CONTENT_KEY_FILE);
-  const pub = join(dir, CONTENT_PUBLIC_KEY_FILE);
-  if (existsSync(priv)) return { created: false };
+/** A fresh content key pair as PEM texts: the private key PKCS#8 (to be kept 0600), the public key SPKI (what units are provisioned with). */
+export function generateContentKeyPair(): { privatePem: string; publicPem: string } {
   const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  writeFileSync(pub, pair.publicKey.export({ format: 'pem', type: 'spki' }), { mode: 0o644 });
-  writeFileSync(priv, pair.privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600, flag: 'wx' });
-  return { created: true };
+  return { privatePem: pair.privateKey.export({ format: 'pem', type: 'pkcs8' }) as string, publicPem: pair.publicKey.export({ format: 'pem', type: 'spki' }) as string };
+}
+
+/** The public key file beside a content key file: content-key.pem → content-key.pub.pem. */
+export function publicKeyPathOf(privatePath: string): string {
+  return privatePath.endsWith('.pem') ? `${privatePath.slice(0, -4)}.pub.pem` : `${privatePath}.pub.pem`;
+}
+
+/**
+ * A store's own content key file, for the service: undefined when there is none (a store
+ * made before encryption at rest holds clear evidence only); an Error naming the file when
+ * it is readable by others or not a P-256 private key.
+ */
+export function readContentKeyFile(path: string): KeyObject | undefined {
+  if (!existsSync(path)) return undefined;
+  const mode = statSync(path).mode & 0o777;
+  if (mode & 0o077) throw new Error(`${path}: the content key is readable by others (mode ${mode.toString(8)}); chmod 600 it`);
+  try {
+    return loadStoreKey(path);
+  } catch (e) {
+    throw new Error((e as Error).message.replace(/^--store-key: /, ''));
+  }
 }
 
 /** How many of the files are sealed entries marked encrypted (unparsable ones are the verifier's to report). */
