@@ -185,4 +185,17 @@ describe('quancheng extract of an encrypted volume', () => {
     expect(v.code).toBe(0);
     expect(v.stdout).toMatch(/^INTACT/);
   });
+
+  test('an entry whose bytes do not check is copied as it is and not decrypted; a note says so', async () => {
+    const files = copyFiles(encryptedFiles);
+    const e = parseEntry(files[5].bytes);
+    files[5].bytes[e.records[1].offset + 12 + 3] ^= 0x20;
+    const out = join(tempDir('enc-extract'), 'volume');
+    const r = await runCli('extract', volumeImage(files), out, '--store-key', keyFile);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(`extract: note: ${files[5].path}: entry 5: its hashes or link do not check; not decrypted\n`);
+    expect(existsSync(join(out, files[5].path))).toBe(true);
+    expect(existsSync(join(out, files[5].path + '.plain'))).toBe(false);
+    expect(existsSync(join(out, files[4].path + '.plain'))).toBe(true);
+  });
 });
