@@ -49,7 +49,11 @@ export interface VerifyOptions {
   anchor?: { seq: number; link: Uint8Array };
   /** Art. 14: each recording's offload deadline from its start, judged at `now` (ms since 1970). */
   deadline?: DeadlineRule;
-  /** Decrypts encrypted entries (FORMAT §7a) with the designated store's key; without it their content is not read. */
+  /**
+   * Decrypts encrypted entries (FORMAT §7a) with the designated store's key, called only on
+   * intact ones; without it their content is not read. Its FormatError is the entry's
+   * "malformed"; any other error (a wrong key) is the caller's and propagates.
+   */
   open?: EntryOpener;
 }
 
@@ -262,15 +266,14 @@ export function verifyChain(files: readonly EntryFile[], options: VerifyOptions)
   const placed: PlacedRecord[] = [];
   const media = new Map<number, MediaTally>();
   const encryptedEntries = candidates.filter((c) => c.parsed && isEncryptedEntry(c.parsed)).length;
-  let unread = false;
+  const contentRead = encryptedEntries === 0 || options.open !== undefined;
   for (const s of seqs) {
     const c = chosen.get(s)!;
     if (!c.intact) continue;
     const recording = c.parsed!.header.recording;
     const sealed = isEncryptedEntry(c.parsed!) && !options.open;
     let entry = c.parsed!;
-    if (sealed) unread = true;
-    else if (options.open && isEncryptedEntry(entry))
+    if (options.open && isEncryptedEntry(entry))
       try {
         entry = options.open(entry);
       } catch (e) {
@@ -320,8 +323,8 @@ export function verifyChain(files: readonly EntryFile[], options: VerifyOptions)
     key: trustedKeyId ? { id: toHex(trustedKeyId), source: keySource } : null,
     problems,
     notes,
-    encrypted: { entries: encryptedEntries, contentRead: !unread },
-    compliance: complianceView(placed, media, options.deadline, !unread),
+    encrypted: { entries: encryptedEntries, contentRead },
+    compliance: complianceView(placed, media, options.deadline, contentRead),
   };
 }
 
