@@ -51,7 +51,7 @@ export function runExtract(argv: readonly string[], io: Io): number {
     }
     if (existsSync(target)) rmSync(target, { recursive: true });
     renameSync(staging, target);
-    io.out(`extracted ${entries.filter((e) => e.type === 'file').length} files (${bytes} bytes) to ${dir}${plain.size ? `, ${plain.size} encrypted entries decrypted beside them (*${PLAIN_SUFFIX})` : ''}\n`);
+    io.out(`extracted ${entries.filter((e) => e.type === 'file').length} files (${bytes} bytes) to ${dir}${plain.size ? `, ${plain.size} encrypted entr${plain.size === 1 ? 'y' : 'ies'} decrypted beside ${plain.size === 1 ? 'it' : 'them'} (*${PLAIN_SUFFIX})` : ''}\n`);
     return EXIT_OK;
   } catch (e) {
     rmSync(staging, { recursive: true, force: true });
