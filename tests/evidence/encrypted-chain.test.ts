@@ -49,6 +49,13 @@ describe('verify an encrypted chain without a key', () => {
     expect(r.problems[0].seq).toBe(3);
   });
 
+  test('completeness and order as for a clear chain: a removed entry is missing, a swapped pair reordered', () => {
+    expect(verify(encrypted.filter((_, i) => i !== 4)).problems.map((p) => [p.kind, p.seq])).toEqual([['missing', 4]]);
+    const swapped = copyFiles(encrypted);
+    [swapped[2].bytes, swapped[3].bytes] = [swapped[3].bytes, swapped[2].bytes];
+    expect(kinds(verify(swapped))).toEqual(['reordered']);
+  });
+
   test('an encrypted entry whose content-key is missing or not first is malformed', () => {
     const base = parseEntry(encrypted[0].bytes);
     const records = clearRecordsOf(clear[0]);
