@@ -1,6 +1,9 @@
 // quancheng store: init, ls, verify (exit 1 on a tampered object), add (exit 1 when refused).
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { createPublicKey } from 'node:crypto';
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { publicPoint } from '../../tools/crypto/content-key';
+import { CONTENT_KEY_FILE, CONTENT_PUBLIC_KEY_FILE, loadStoreKey } from '../../tools/crypto/store-key';
 import { DirectoryStore, MANIFEST_FILE } from '../../tools/store';
 import { sampleChain } from '../support/chain';
 import { expectOneLineError, runBin, runCli, tempDir, writeChain } from '../support/cli';
@@ -23,6 +26,11 @@ describe('quancheng store', () => {
     expect(r).toMatchObject({ code: 0, stderr: '' });
     expect(r.stdout).toMatch(/^04[0-9a-f]{128}\n$/);
     expect(JSON.parse(readFileSync(join(dir, MANIFEST_FILE), 'utf8')).publicKey).toBe(r.stdout.trim());
+    // The content key pair units encrypt to (FORMAT §7a), another key than the receipt key.
+    expect(statSync(join(dir, CONTENT_KEY_FILE)).mode & 0o777).toBe(0o600);
+    const content = publicPoint(createPublicKey(readFileSync(join(dir, CONTENT_PUBLIC_KEY_FILE), 'utf8')));
+    expect(Buffer.from(publicPoint(loadStoreKey(dir)))).toEqual(Buffer.from(content));
+    expect(Buffer.from(content).toString('hex')).not.toBe(r.stdout.trim());
   });
 
   test('add offloads a directory of entries and issues a receipt; ls lists the device and its position', async () => {

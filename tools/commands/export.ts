@@ -1,4 +1,4 @@
-// quancheng export PATH --out DIR [--iso FILE] [--utc-offset ±HH:MM] [--at TIME] [--json]
+// quancheng export PATH --out DIR [--iso FILE] [--utc-offset ±HH:MM] [--at TIME] [--store-key FILE|STOREDIR] [--json]
 // An evidence package for a case file (rule art. 15). Never presents a half-written
 // package: everything goes to a temporary sibling, renamed into place when complete.
 import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, statSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { CHINA_2026, WorkingDays } from '../../firmware/core/policy/calendar';
 import { OFFLOAD_WORKING_DAYS } from '../../firmware/core/policy/deadline';
 import { parseArgs } from '../args';
 import { nodeChecker } from '../crypto/node-checker';
+import { chainOpener, withStoreKey } from '../crypto/store-key';
 import { readEntryDirectory } from '../entry-files';
 import { EXIT_OK, EXIT_PROBLEM, UsageError } from '../errors';
 import { volumeId, writeIso, xorrisoAvailable } from '../export/iso';
@@ -16,7 +17,7 @@ import { evidenceFiles } from '../image';
 import type { Io } from '../io';
 import { parseUtcOffset } from './verify';
 
-export const exportUsage = 'quancheng export PATH [--card IMAGE|DIR] --out DIR [--iso FILE] [--utc-offset ±HH:MM] [--at TIME] [--json]   (PATH: storage image or directory)';
+export const exportUsage = 'quancheng export PATH [--card IMAGE|DIR] --out DIR [--iso FILE] [--utc-offset ±HH:MM] [--at TIME] [--store-key FILE|STOREDIR] [--json]   (PATH: storage image or directory; --store-key: the designated store\'s content key, needed for an encrypted chain)';
 
 function statOrNull(path: string) {
   try {
@@ -52,7 +53,7 @@ function readSource(path: string, card: string | undefined, io: Io): EntryFile[]
 }
 
 export function runExport(argv: readonly string[], io: Io): number {
-  const args = parseArgs('export', argv, { values: ['out', 'card', 'iso', 'utc-offset', 'at'], switches: ['json'], positionals: ['PATH'] });
+  const args = parseArgs('export', argv, { values: ['out', 'card', 'iso', 'utc-offset', 'at', 'store-key'], switches: ['json'], positionals: ['PATH'] });
   const source = args.positionals[0];
   const outArg = args.values.get('out');
   if (outArg === undefined) throw new UsageError('export: --out DIR is required');
@@ -86,9 +87,12 @@ export function runExport(argv: readonly string[], io: Io): number {
   // The verdict, exactly as `quancheng verify` gives it at the export time.
   const files = readSource(source, args.values.get('card'), io);
   const days = new WorkingDays({ ...CHINA_2026, utcOffsetMinutes: offset });
+  // An encrypted chain is read with the store's key, checked here before anything is written.
+  const storeKey = args.values.get('store-key');
+  const open = chainOpener('export', source, files, storeKey, true);
   let report: VerifyReport;
   try {
-    report = verifyChain(files, { checker: nodeChecker, deadline: { of: (start) => days.deadline(start, OFFLOAD_WORKING_DAYS), now: exportedAt } });
+    report = withStoreKey('export', storeKey, () => verifyChain(files, { checker: nodeChecker, deadline: { of: (start) => days.deadline(start, OFFLOAD_WORKING_DAYS), now: exportedAt }, open }));
   } catch (e) {
     if (e instanceof VerifyInputError) throw new UsageError(`export: ${source}: ${e.message}`);
     throw e;
@@ -99,7 +103,7 @@ export function runExport(argv: readonly string[], io: Io): number {
   let summary;
   try {
     mkdirSync(staging, { recursive: true });
-    summary = writePackage(staging, { files, report, exportedAt, utcOffsetMinutes: offset });
+    summary = writePackage(staging, { files, report, exportedAt, utcOffsetMinutes: offset, open });
     if (iso !== undefined && isoStaging !== undefined) {
       mkdirSync(dirname(iso), { recursive: true });
       writeIso(staging, isoStaging, volumeId(report.deviceId, report.head?.seq ?? null), exportedAt / 1000);

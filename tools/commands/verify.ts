@@ -1,4 +1,4 @@
-// quancheng verify PATH [--device-key FILE] [--expect-head SEQ:HASH] [--json] [--html FILE]
+// quancheng verify PATH [--device-key FILE] [--expect-head SEQ:HASH] [--store-key FILE|STOREDIR] [--json] [--html FILE]
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { evidenceFiles } from '../image';
 import { CHINA_2026, WorkingDays } from '../../firmware/core/policy/calendar';
@@ -6,13 +6,14 @@ import { OFFLOAD_WORKING_DAYS } from '../../firmware/core/policy/deadline';
 import { verifyChain, VerifyInputError, type VerifyOptions, type VerifyReport } from '../../firmware/core/evidence';
 import { parseArgs } from '../args';
 import { nodeChecker, parsePublicKeyFile } from '../crypto/node-checker';
+import { chainOpener, withStoreKey } from '../crypto/store-key';
 import { readEntryDirectory } from '../entry-files';
 import { EXIT_OK, EXIT_PROBLEM, UsageError } from '../errors';
 import type { Io } from '../io';
 import { renderInspectorReport } from '../report/inspector';
 import { formatReport } from '../report/verify-text';
 
-export const verifyUsage = 'quancheng verify PATH [--card IMAGE|DIR] [--device-key FILE] [--expect-head SEQ:HASH] [--at TIME] [--utc-offset ±HH:MM] [--json] [--html FILE]   (PATH: storage image or directory; --card: the unit\'s card, when media entries are there)';
+export const verifyUsage = 'quancheng verify PATH [--card IMAGE|DIR] [--device-key FILE] [--expect-head SEQ:HASH] [--at TIME] [--utc-offset ±HH:MM] [--store-key FILE|STOREDIR] [--json] [--html FILE]   (PATH: storage image or directory; --card: the unit\'s card, when media entries are there; --store-key: the designated store\'s content key, to read an encrypted chain)';
 
 /** "+08:00" → 480 minutes. */
 export function parseUtcOffset(text: string): number {
@@ -42,7 +43,7 @@ export function readDeviceKey(file: string): Uint8Array {
 }
 
 export function runVerify(argv: readonly string[], io: Io): number {
-  const args = parseArgs('verify', argv, { values: ['card', 'device-key', 'expect-head', 'at', 'utc-offset', 'html'], switches: ['json'], positionals: ['PATH'] });
+  const args = parseArgs('verify', argv, { values: ['card', 'device-key', 'expect-head', 'at', 'utc-offset', 'html', 'store-key'], switches: ['json'], positionals: ['PATH'] });
   const offset = parseUtcOffset(args.values.get('utc-offset') ?? '+08:00');
   const atText = args.values.get('at');
   const now = atText === undefined ? Date.now() : Date.parse(atText);
@@ -60,15 +61,19 @@ export function runVerify(argv: readonly string[], io: Io): number {
   const path = args.positionals[0];
   const { files, notes } = evidenceFiles(path, args.values.get('card'), 'verify', readEntryDirectory);
   for (const n of notes) io.err(`verify: note: ${n}\n`);
+  // An encrypted chain verifies without a key (its content not read); the HTML report needs its content.
+  const htmlFile = args.values.get('html');
+  const storeKey = args.values.get('store-key');
+  const open = chainOpener('verify', path, files, storeKey, htmlFile !== undefined);
+  if (open) options.open = open;
   let report: VerifyReport;
   try {
-    report = verifyChain(files, options);
+    report = withStoreKey('verify', storeKey, () => verifyChain(files, options));
   } catch (e) {
     if (e instanceof VerifyInputError) throw new UsageError(`verify: ${args.positionals[0]}: ${e.message}`);
     throw e;
   }
-  const htmlFile = args.values.get('html');
-  if (htmlFile !== undefined) writeWhole(htmlFile, renderInspectorReport(report, files, { utcOffsetMinutes: offset }));
+  if (htmlFile !== undefined) writeWhole(htmlFile, withStoreKey('verify', storeKey, () => renderInspectorReport(report, files, { utcOffsetMinutes: offset, open })));
   io.out(args.switches.has('json') ? JSON.stringify(report, null, 2) + '\n' : formatReport(report, offset));
   return report.ok ? EXIT_OK : EXIT_PROBLEM;
 }

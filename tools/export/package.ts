@@ -3,7 +3,7 @@
 // verification report (verify.txt, verify.json) and the inspector's report.html; the original entries bit-exact under
 // original/; SHA256SUMS over every file. Written into an existing empty directory.
 import { join } from 'node:path';
-import { parseEntry, parseEntryName, toHex, type EntryFile, type VerifyReport } from '../../firmware/core/evidence';
+import { parseEntry, parseEntryName, toHex, type EntryFile, type EntryOpener, type VerifyReport } from '../../firmware/core/evidence';
 import { renderInspectorReport } from '../report/inspector';
 import { formatReport } from '../report/verify-text';
 import { muxAvi } from './avi';
@@ -22,6 +22,8 @@ export interface PackageInput {
   /** Export time, ms since 1970 (the only thing in the package that differs between two exports of one chain). */
   exportedAt: number;
   utcOffsetMinutes: number;
+  /** Reads encrypted entries with the store's key (FORMAT §7a): media and notes from their plaintext; originals stay as written. */
+  open?: EntryOpener;
 }
 
 export interface PackageSummary {
@@ -61,7 +63,7 @@ export function writePackage(dir: string, input: PackageInput): PackageSummary {
 
   // The originals, byte for byte, where the device kept them: `quancheng verify original` works on them.
   const sorted = [...input.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const used = usableEntries(sorted, new Set(report.problems.flatMap((p) => (p.seq === null ? [] : [p.seq]))));
+  const used = usableEntries(sorted, new Set(report.problems.flatMap((p) => (p.seq === null ? [] : [p.seq]))), input.open);
   const usedPaths = new Set(used.map((u) => u.path));
   const entries = sorted.map((f) => entryRow(f, usedPaths));
   for (const [i, f] of sorted.entries()) put(`original/${f.path}`, [f.bytes], 0o444, entries[i].sha256);
@@ -107,7 +109,7 @@ export function writePackage(dir: string, input: PackageInput): PackageSummary {
     if (m.audio) link.audio = m.audio;
     links[n] = link;
   }
-  put('report.html', [utf8(renderInspectorReport(report, input.files, { utcOffsetMinutes: offset, media: links }))]);
+  put('report.html', [utf8(renderInspectorReport(report, input.files, { utcOffsetMinutes: offset, media: links, open: input.open }))]);
 
   put('SHA256SUMS', [utf8(sha256Sums(written))]);
   setDates(dir, input.exportedAt);

@@ -11,6 +11,8 @@ import {
   type EntryHeader,
   type ParsedEntry,
   type RecordData,
+  readableEntry,
+  type EntryOpener,
 } from '../../firmware/core/evidence';
 import type { PcmFormat } from './wav';
 
@@ -65,7 +67,7 @@ export interface UsableEntry {
  * The entries media may be taken from: sealed, hashes and link recomputed sound, stored
  * under their own name, and at no seq the verifier named a problem at; in seq order.
  */
-export function usableEntries(files: readonly { path: string; bytes: Uint8Array }[], problemSeqs: ReadonlySet<number>): UsableEntry[] {
+export function usableEntries(files: readonly { path: string; bytes: Uint8Array }[], problemSeqs: ReadonlySet<number>, open?: EntryOpener): UsableEntry[] {
   const out = new Map<number, UsableEntry>();
   for (const f of files) {
     const name = parseEntryName(f.path);
@@ -79,7 +81,9 @@ export function usableEntries(files: readonly { path: string; bytes: Uint8Array 
     const i = checkIntegrity(e);
     const seq = e.header.seq;
     if (!i.entryHashOk || !i.countOk || !i.linkOk || seq !== name.seq || problemSeqs.has(seq) || out.has(seq)) continue;
-    out.set(seq, { path: f.path, entry: e });
+    // Encrypted content only through the store key's opener (FORMAT §7a), never as ciphertext.
+    const readable = readableEntry(e, open);
+    if (readable) out.set(seq, { path: f.path, entry: readable });
   }
   return [...out.entries()].sort((a, b) => a[0] - b[0]).map(([, u]) => u);
 }

@@ -19,6 +19,8 @@ import {
   type ParsedEntry,
   type RecordSpan,
   type VerifyReport,
+  readableEntry,
+  type EntryOpener,
 } from '../../firmware/core/evidence';
 
 /** Degrees; `at` is wall-clock ms, null when the device's clock was not set. */
@@ -74,7 +76,7 @@ const CODE = {
 const WANTED = new Set<number>(Object.values(CODE));
 
 /** Sealed entries that parse, whose hashes hold, of the report's device, at seqs no problem names; in seq order. */
-export function trustedEntries(report: VerifyReport, files: readonly EntryFile[]): Entry[] {
+export function trustedEntries(report: VerifyReport, files: readonly EntryFile[], open?: EntryOpener): Entry[] {
   const faulted = new Set(report.problems.map((p) => p.seq));
   const bySeq = new Map<number, ParsedEntry>();
   for (const f of files) {
@@ -89,7 +91,9 @@ export function trustedEntries(report: VerifyReport, files: readonly EntryFile[]
     }
     const i = checkIntegrity(e);
     if (!(i.entryHashOk && i.countOk && i.linkOk) || e.header.deviceId !== report.deviceId || faulted.has(e.header.seq)) continue;
-    if (!bySeq.has(e.header.seq)) bySeq.set(e.header.seq, e);
+    // Encrypted content only through the store key's opener (FORMAT §7a), never as ciphertext.
+    const readable = readableEntry(e, open);
+    if (readable && !bySeq.has(e.header.seq)) bySeq.set(e.header.seq, readable);
   }
   return [...bySeq.values()].sort((a, b) => a.header.seq - b.header.seq).map((e) => ({ header: e.header, records: e.records }));
 }
@@ -100,8 +104,8 @@ const earliest = (d: RecordingDetails, at: number) => {
 };
 const degrees = (e7: number): number => e7 / 1e7;
 
-export function chainDetails(report: VerifyReport, files: readonly EntryFile[]): Map<number, RecordingDetails> {
-  const entries = trustedEntries(report, files);
+export function chainDetails(report: VerifyReport, files: readonly EntryFile[], opener?: EntryOpener): Map<number, RecordingDetails> {
+  const entries = trustedEntries(report, files, opener);
   const headers = new Map(entries.map((e) => [e.header.seq, e.header]));
   const out = new Map<number, RecordingDetails>();
   const pendingExplanations: { recording: number; interruption: number; mediaSeq: number; offsetMs: number; durationMs: number }[] = [];

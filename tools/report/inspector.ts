@@ -3,7 +3,7 @@
 // timeline (notice, marks, interruptions with playable explanations, gaps, continuity),
 // offload deadline and GNSS track. Readable from a file, without a server; the same
 // input gives the same bytes.
-import type { EntryFile, VerifyReport } from '../../firmware/core/evidence';
+import type { EntryFile, EntryOpener, VerifyReport } from '../../firmware/core/evidence';
 import { chainDetails } from './chain-details';
 import { esc } from './html';
 import { CSP, SCRIPT, STYLE } from './inspector-page';
@@ -16,11 +16,13 @@ export interface InspectorOptions {
   /** Exported media per recording number, as paths relative to the report. */
   media?: Record<number /*recording*/, RecordingMedia>;
   title?: string;
+  /** Reads encrypted entries with the store's key (FORMAT §7a); without it their content is left out. */
+  open?: EntryOpener;
 }
 
 export function renderInspectorReport(report: VerifyReport, files: readonly EntryFile[], options: InspectorOptions): string {
   const offset = options.utcOffsetMinutes;
-  const details = chainDetails(report, files);
+  const details = chainDetails(report, files, options.open);
   const c = report.compliance;
   const title = options.title ?? `Inspector's report: device ${report.deviceId ?? '?'}`;
   const span = report.first !== null && report.head ? `entries ${report.first}-${report.head.seq}` : 'no entries';

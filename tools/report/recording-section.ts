@@ -64,7 +64,7 @@ export function recordingSection(v: RecordingView, d: RecordingDetails | undefin
     ['case', v.caseTag ? `${esc(v.caseTag.caseNumber)}, ${esc(v.caseTag.kind)}${v.caseTag.stage ? `, stage ${v.caseTag.stage}` : ''}` : '<span class="muted">no case tag</span>'],
     ['start', v.start ? `${esc(when(v.start.at))} <span class="muted">(${esc(v.start.trigger)}, profile ${esc(v.start.profile)}${d?.preEventMs ? `, ${duration(d.preEventMs)} pre-event` : ''})</span>` : '<span class="bad">not in this chain segment</span>'],
     ['end', v.stop ? `${esc(when(v.stop.at))} <span class="muted">(${esc(v.stop.cause)}, ${duration(v.stop.durationMs)})</span>` : '<span class="bad">no stop journaled</span>'],
-    ['notice (art. 12)', v.notice ? `<span class="${v.notice.outcome === 'speaker-fault' ? 'bad' : 'ok'}">${esc(v.notice.outcome)}</span> at ${esc(when(v.notice.at))}` : '<span class="bad">MISSING</span>'],
+    ['notice (art. 12)', v.notice ? `<span class="${v.notice.outcome === 'speaker-fault' ? 'bad' : 'ok'}">${esc(v.notice.outcome)}</span> at ${esc(when(v.notice.at))}` : v.contentRead ? '<span class="bad">MISSING</span>' : '<span class="muted">not read (encrypted)</span>'],
     ['continuity (art. 11)', `${v.continuous ? 'continuous mode' : 'normal mode'}; ${v.interruptions.length} gap(s); ${v.refusedStops.length} refused stop(s)`],
     ['media', `${v.frames} frames, ${duration(v.audioMs)} of audio in ${v.mediaEntries} entries`],
     ['offload (art. 14)', offloadHtml(v)],

@@ -2,7 +2,9 @@
 // S3 bucket with Object Lock in compliance mode, the index in PostgreSQL, both named by a
 // JSON configuration file. Secrets stay out of the file: the S3 credentials come from
 // AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, the database password from PGPASSWORD.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { generateContentKeyPair, publicKeyPathOf, readContentKeyFile } from '../crypto/store-key';
+import { writeNewFileSynced } from '../store/durable';
 import { S3EvidenceStore } from '../store/s3-store';
 import { s3Client } from '../store/s3-client';
 import { PgDb } from '../store/sql/pg-db';
@@ -15,6 +17,11 @@ export interface BureauConfig {
   s3: { endpoint: string; bucket: string; region?: string; retentionDays?: number };
   /** The store's private key (PKCS#8 PEM file); it is never put in the bucket. */
   storeKey: string;
+  /**
+   * The content key units encrypt to (FORMAT §7a), PKCS#8 PEM, mode 0600, never in the
+   * bucket; its public key beside it (NAME.pub.pem). `--init` makes the pair if absent.
+   */
+  contentKey?: string;
   postgres: { host: string; port?: number; database: string; user: string };
 }
 
@@ -38,6 +45,7 @@ export function parseBureauConfig(text: string, where: string): BureauConfig {
   const pg = v.postgres as Record<string, unknown> | undefined;
   if (!isText(v.data)) fail('"data" must name a local directory');
   if (!isText(v.storeKey)) fail('"storeKey" must name the store key PEM file');
+  if (v.contentKey !== undefined && !isText(v.contentKey)) fail('"contentKey" must name the content key PEM file');
   if (typeof s3 !== 'object' || s3 === null) fail('"s3" must be an object with endpoint and bucket');
   if (!isText(s3!.endpoint) || !/^https?:\/\/./.test(s3!.endpoint)) fail('"s3.endpoint" must be an http(s):// URL');
   if (!isText(s3!.bucket) || !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(s3!.bucket)) fail('"s3.bucket" must be an S3 bucket name');
@@ -78,6 +86,18 @@ export async function openBureau(c: BureauConfig, o: BureauOptions = {}): Promis
   } catch (e) {
     throw new BureauConfigError(`${c.storeKey}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
+  if (o.init !== undefined && c.contentKey !== undefined && !existsSync(c.contentKey)) {
+    const pair = generateContentKeyPair();
+    writeNewFileSynced(c.contentKey, new TextEncoder().encode(pair.privatePem), 0o600);
+    writeNewFileSynced(publicKeyPathOf(c.contentKey), new TextEncoder().encode(pair.publicPem), 0o644);
+  }
+  let contentKey;
+  try {
+    contentKey = c.contentKey === undefined ? undefined : readContentKeyFile(c.contentKey);
+  } catch (e) {
+    throw new BureauConfigError((e as Error).message);
+  }
+  if (c.contentKey !== undefined && !contentKey) throw new BureauConfigError(`${c.contentKey}: no such content key file (made by --init)`);
   const s3 = s3Client({ endpoint: c.s3.endpoint, region: c.s3.region, accessKeyId, secretAccessKey });
   const options = { now, retentionDays: c.s3.retentionDays };
   let db: PgDb | undefined;
@@ -85,7 +105,7 @@ export async function openBureau(c: BureauConfig, o: BureauOptions = {}): Promis
     const objects = o.init === undefined ? await S3EvidenceStore.open(s3, c.s3.bucket, pem, options) : await S3EvidenceStore.create(s3, c.s3.bucket, o.init, pem, options);
     db = await PgDb.connect({ host: c.postgres.host, port: c.postgres.port, database: c.postgres.database, user: c.postgres.user });
     mkdirSync(c.data, { recursive: true, mode: 0o700 });
-    return await openService({ backend: objects, source: s3Source(objects), db, dataDir: c.data, now, release: () => s3.destroy() });
+    return await openService({ backend: objects, source: s3Source(objects), db, dataDir: c.data, now, release: () => s3.destroy(), ...(contentKey ? { contentKey } : {}) });
   } catch (e) {
     s3.destroy();
     await db?.close().catch(() => undefined);

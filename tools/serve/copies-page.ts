@@ -79,7 +79,7 @@ export async function postDecision(r: Request, s: Session, id: string): Promise<
   const target = `${c.device_id}/${c.recording}`;
   // The package first: an approval is recorded only once its copy exists whole.
   if (decision === 'approve') {
-    const made = await produceCopy(r.service.copies, r.service.db, r.service.store.source, c, at);
+    const made = await produceCopy(r.service.copies, r.service.db, r.service.store.source, c, at, r.service.contentKey);
     await appendAudit(r.service.db, { at, actor: s.name, action: 'copy-made', target, detail: `request ${id}: ${made.files} files, ${made.bytes} bytes` });
   }
   if (!(await decideCopy(r.service.db, id, { state: decision === 'approve' ? 'approved' : 'refused', by: s.name, at, reason }))) throw new HttpError(409, `copy request ${id} was decided meanwhile`);

@@ -6,12 +6,16 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { entryPath, fromHex, parseEntry, verifyChain, type EntryFile } from '../../firmware/core/evidence';
+import type { KeyObject } from 'node:crypto';
+import { entryOpener } from '../crypto/decrypt-entry';
 import { nodeChecker } from '../crypto/node-checker';
+import { encryptedCount } from '../crypto/store-key';
 import { volumeId, writeIso } from '../export/iso';
 import { writePackage } from '../export/package';
 import { announcedKey } from '../store/announced-key';
 import type { SqlDb } from '../store/sql/sql-db';
 import type { HeldSource } from './index-rows';
+import { HttpError } from './http-util';
 import { recordingRange } from './recording-range';
 
 export type CopyState = 'asked' | 'approved' | 'refused';
@@ -72,10 +76,17 @@ async function copyEntries(db: SqlDb, source: HeldSource, deviceId: string, reco
   return { files, anchor: before ? { seq: before.seq, link: fromHex(before.link) } : undefined, deviceKey: key };
 }
 
-/** Writes an approved request's package and disc image under `root`, whole or not at all. */
-export async function produceCopy(root: string, db: SqlDb, source: HeldSource, req: CopyRequest, at: number): Promise<{ files: number; bytes: number }> {
+/**
+ * Writes an approved request's package and disc image under `root`, whole or not at all.
+ * Encrypted entries (FORMAT §7a) are decrypted with the store's content key for the media
+ * and notes; the package's originals are the ciphertext as offloaded.
+ */
+export async function produceCopy(root: string, db: SqlDb, source: HeldSource, req: CopyRequest, at: number, contentKey?: KeyObject): Promise<{ files: number; bytes: number }> {
   const { files, anchor, deviceKey } = await copyEntries(db, source, req.device_id, req.recording);
-  const report = verifyChain(files, { checker: nodeChecker, anchor, deviceKey });
+  const encrypted = encryptedCount(files);
+  if (encrypted > 0 && !contentKey) throw new HttpError(409, `${req.device_id}/${req.recording}: ${encrypted} encrypted entries and the store has no content key (content-key.pem) to read them`);
+  const open = contentKey && encrypted > 0 ? entryOpener(contentKey) : undefined;
+  const report = verifyChain(files, { checker: nodeChecker, anchor, deviceKey, open });
   const dir = copyDir(root, req.id);
   const iso = copyIso(root, req.id);
   if (existsSync(dir) || existsSync(iso)) throw new Error(`copy ${req.id} exists already`);
@@ -83,7 +94,7 @@ export async function produceCopy(root: string, db: SqlDb, source: HeldSource, r
   const stagingIso = `${iso}.partial`;
   try {
     mkdirSync(stagingDir, { recursive: true });
-    const summary = writePackage(stagingDir, { files, report, exportedAt: at, utcOffsetMinutes: CST_MINUTES });
+    const summary = writePackage(stagingDir, { files, report, exportedAt: at, utcOffsetMinutes: CST_MINUTES, open });
     writeIso(stagingDir, stagingIso, volumeId(req.device_id, report.head?.seq ?? null), at / 1000);
     renameSync(stagingDir, dir);
     renameSync(stagingIso, iso);

@@ -2,6 +2,7 @@
 // notice, marks, interruptions, explanations, findings), and the officer's written notes
 // (art. 12) and explanations for interruptions never resumed (art. 13), with their signatures.
 import { entryPath, verifyChain, type EntryFile, type RecordingView } from '../../firmware/core/evidence';
+import { entryOpener } from '../crypto/decrypt-entry';
 import { nodeChecker } from '../crypto/node-checker';
 import { localTime } from '../report/local-time';
 import type { Session } from './accounts';
@@ -27,7 +28,9 @@ async function heldFiles(r: Request, deviceId: string): Promise<EntryFile[]> {
 
 async function recordingView(r: Request, deviceId: string, recording: number): Promise<RecordingView> {
   const files = await heldFiles(r, deviceId);
-  const view = files.length ? verifyChain(files, { checker: nodeChecker }).compliance.recordings.find((v) => v.recording === recording) : undefined;
+  // Encrypted entries are read with the store's content key, for this page only (FORMAT §7a).
+  const key = r.service.contentKey;
+  const view = files.length ? verifyChain(files, { checker: nodeChecker, ...(key ? { open: entryOpener(key) } : {}) }).compliance.recordings.find((v) => v.recording === recording) : undefined;
   if (!view) throw new HttpError(404, `no recording ${deviceId}/${recording}`);
   return view;
 }

@@ -1,6 +1,7 @@
 // The service's state: the object store, the index kept in step with it, and the clock.
 // Embedded default: a DirectoryStore in DIR and the SQLite index DIR/index.sqlite. A bureau
 // runs it on an S3 bucket with Object Lock and PostgreSQL instead (bureau.ts).
+import type { KeyObject } from 'node:crypto';
 import { join } from 'node:path';
 import type { EvidenceStoreBackend } from '../store/backend';
 import { DirectoryStore } from '../store/directory-store';
@@ -23,6 +24,8 @@ export interface Service {
   secret: Uint8Array;
   /** Where approved evidence copies are written (copies.ts). */
   copies: string;
+  /** The store's content key (FORMAT §7a): decrypts encrypted entries for a copy or a recording's page only; undefined when the store has none. */
+  contentKey?: KeyObject;
   /** Closes the index database and whatever else the store holds open. */
   close(): Promise<void>;
 }
@@ -38,6 +41,7 @@ export interface ServiceParts {
   now: () => number;
   /** Releases the object store's connections, if it holds any. */
   release?: () => void;
+  contentKey?: KeyObject;
 }
 
 /** A service over any object store and index database; the index catches up with the objects first. */
@@ -51,6 +55,7 @@ export async function openService(p: ServiceParts): Promise<Service> {
     now: p.now,
     secret: serviceSecret(p.dataDir),
     copies: join(p.dataDir, COPIES_DIR),
+    ...(p.contentKey ? { contentKey: p.contentKey } : {}),
     close: async () => {
       p.release?.();
       await p.db.close();
@@ -61,5 +66,6 @@ export async function openService(p: ServiceParts): Promise<Service> {
 /** Opens the embedded service over a store directory (made by `quancheng store init`). */
 export async function openEmbedded(dir: string, now: () => number = Date.now): Promise<Service> {
   const objects = DirectoryStore.open(dir, { now });
-  return openService({ backend: objects, source: directorySource(objects), db: SqliteDb.open(join(dir, INDEX_FILE)), dataDir: dir, now });
+  const contentKey = objects.contentKey();
+  return openService({ backend: objects, source: directorySource(objects), db: SqliteDb.open(join(dir, INDEX_FILE)), dataDir: dir, now, ...(contentKey ? { contentKey } : {}) });
 }

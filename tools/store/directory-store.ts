@@ -1,6 +1,8 @@
 // The designated store over a local directory:
 //   quancheng-store.json              store id and public key (what makes it a store)
-//   store-key.pem                     the store's P-256 private key, PKCS#8, mode 0600
+//   store-key.pem                     the store's P-256 private key, PKCS#8, mode 0600 (signs receipts)
+//   content-key.pem, content-key.pub.pem  the content key pair units encrypt to (FORMAT §7a):
+//                                     private PKCS#8 0600, public SPKI (provisioned into units)
 //   objects/ab/cdef….qce              entry files by SHA-256, read-only, never rewritten
 //   devices/<id>/index.jsonl          the device's held chain, one line per entry
 //   devices/<id>/receipts/*.qcr       every receipt issued, as sent
@@ -10,7 +12,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node
 import { join } from 'node:path';
 import { checkDeviceId, fromHex, parseEntry, toHex, type SignatureChecker } from '../../firmware/core/evidence';
 import { decodeSignedReceipt, encodeReceiptDocument, encodeSignedReceipt, type ReceiptBody } from '../../firmware/core/maintenance/receipt';
+import type { KeyObject } from 'node:crypto';
 import { nodeChecker } from '../crypto/node-checker';
+import { CONTENT_KEY_FILE, CONTENT_PUBLIC_KEY_FILE, generateContentKeyPair, readContentKeyFile } from '../crypto/store-key';
 import { announcedKey } from './announced-key';
 import type { AcceptResult, EvidenceStoreBackend, OffloadEntry, StoreIdentity, StorePosition } from './backend';
 import { planBatch, type HeldChain } from './continuity';
@@ -67,6 +71,9 @@ export class DirectoryStore implements EvidenceStoreBackend {
     mkdirSync(join(dir, DEVICES_DIR), { recursive: true });
     const { pem, key } = generateStoreKey();
     writeNewFileSynced(join(dir, KEY_FILE), new TextEncoder().encode(pem), 0o600);
+    const content = generateContentKeyPair();
+    writeNewFileSynced(join(dir, CONTENT_KEY_FILE), new TextEncoder().encode(content.privatePem), 0o600);
+    writeNewFileSynced(join(dir, CONTENT_PUBLIC_KEY_FILE), new TextEncoder().encode(content.publicPem), 0o644);
     // The manifest last: a directory with one is a whole store.
     writeOnce(join(dir, MANIFEST_FILE), new TextEncoder().encode(encodeManifest(id, key.publicKey)), 0o644);
     return new DirectoryStore(dir, id, key, options);
@@ -97,6 +104,19 @@ export class DirectoryStore implements EvidenceStoreBackend {
       if (!ok) throw new StoreError(`${dir}: damaged store (no ${sub}/ directory)`);
     }
     return new DirectoryStore(dir, manifest.id, key, options);
+  }
+
+  /**
+   * The content key that opens the encrypted entries units sent here (FORMAT §7a), read only
+   * to decrypt for an export or an inspector's page: the objects stay as offloaded.
+   * Undefined for a store made before encryption at rest (it has no content-key.pem).
+   */
+  contentKey(): KeyObject | undefined {
+    try {
+      return readContentKeyFile(join(this.dir, CONTENT_KEY_FILE));
+    } catch (e) {
+      throw new StoreError((e as Error).message);
+    }
   }
 
   identity(): StoreIdentity {

@@ -53,6 +53,12 @@ export interface RecordingView {
   offload: { due: number; day: string; covered: boolean; status: "offloaded" | "pending" | "overdue" } | null;
   /** Plain-language findings an inspector must look at. */
   flags: string[];
+  /**
+   * False when encrypted entries of the chain were not read (no store key, FORMAT §7a): the
+   * checks that need journal content (start, notice, interruptions, explanations, stop,
+   * deadline) were not run, and what is absent may only be unread.
+   */
+  contentRead: boolean;
 }
 
 export interface DeviceEvent extends Moment {
@@ -91,11 +97,18 @@ function newRecording(n: number): RecordingView {
     audioMs: 0,
     offload: null,
     flags: [],
+    contentRead: true,
   };
 }
 
-/** Builds the view from journal and GNSS records in chain order and the media tallied per recording. */
-export function complianceView(records: Iterable<PlacedRecord>, media: ReadonlyMap<number, MediaTally>, deadline?: DeadlineRule): ComplianceView {
+export const NOT_READ_FLAG = "content not read (encrypted): the rule checks on start, notice, interruptions, explanations and stop were not run (give the store's key)";
+
+/**
+ * Builds the view from journal and GNSS records in chain order and the media tallied per
+ * recording. `contentRead` false: some entries were encrypted and not read, so an absent
+ * record is not a finding.
+ */
+export function complianceView(records: Iterable<PlacedRecord>, media: ReadonlyMap<number, MediaTally>, deadline?: DeadlineRule, contentRead = true): ComplianceView {
   let offloadedThrough = -1;
   const lastSeq = new Map<number, number>();
   const recordings = new Map<number, RecordingView>();
@@ -238,17 +251,25 @@ export function complianceView(records: Iterable<PlacedRecord>, media: ReadonlyM
   const list = [...recordings.values()].sort((a, b) => a.recording - b.recording);
   for (const v of list) {
     gaps += v.interruptions.length;
-    if (!v.start) v.flags.push("start not in this chain segment");
-    if (!v.notice) v.flags.push("no recording notice journaled (art. 12)");
+    // Without the content of every entry only what was read can be a finding, not what is absent.
+    const absent = (flag: string) => {
+      if (contentRead) v.flags.push(flag);
+    };
+    if (!contentRead) {
+      v.contentRead = false;
+      v.flags.push(NOT_READ_FLAG);
+    }
+    if (!v.start) absent("start not in this chain segment");
+    if (!v.notice) absent("no recording notice journaled (art. 12)");
     else if (v.notice.outcome === "speaker-fault") v.flags.push("notice clip failed to play; officer did not confirm speaking it (art. 12)");
     for (const i of v.interruptions) {
-      if (i.needsWrittenReport) v.flags.push(`interruption ${i.interruption} (${i.reason}) never resumed: written report needed (art. 13)`);
-      else if (!i.explanation) v.flags.push(`interruption ${i.interruption} (${i.reason}) resumed without a spoken explanation (art. 13)`);
+      if (i.needsWrittenReport) absent(`interruption ${i.interruption} (${i.reason}) never resumed: written report needed (art. 13)`);
+      else if (!i.explanation) absent(`interruption ${i.interruption} (${i.reason}) resumed without a spoken explanation (art. 13)`);
     }
     if (v.continuous && v.interruptions.length > 0) v.flags.push(`continuous-mode recording has ${v.interruptions.length} gap(s) (art. 11)`);
     if (v.refusedStops.length > 0) v.flags.push(`${v.refusedStops.length} stop press(es) refused in continuous mode (art. 11)`);
     if (v.obstructions.length > 0) v.flags.push(`obstruction marked ${v.obstructions.length} time(s) (art. 17)`);
-    if (!v.stop && v.interruptions.every((i) => i.resumed)) v.flags.push("no stop journaled (recording still open or its end is missing)");
+    if (!v.stop && v.interruptions.every((i) => i.resumed)) absent("no stop journaled (recording still open or its end is missing)");
     if (v.offload?.status === "overdue") v.flags.push(`not in the designated store by ${v.offload.day}: offload overdue (art. 14)`);
   }
   return { recordings: list, events, gaps };

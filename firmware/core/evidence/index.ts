@@ -16,3 +16,4 @@ export * from "./verify";
 export { sha256, Sha256 } from "./hash";
 export { utf8Encode, utf8Decode } from "./utf8";
 export * from "./parts";
+export * from "./encrypted-entry";

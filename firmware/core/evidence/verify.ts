@@ -6,10 +6,11 @@ import { complianceView, type ComplianceView, type DeadlineRule, type PlacedReco
 import { checkIntegrity, parseEntry, type EntryIntegrity, type ParsedEntry } from "./entry-reader";
 import { genesisLink } from "./link";
 import { decodePayload } from "./payload";
-import { RECORDS, recordNameOf, type EvidenceRecord, type RecordName } from "./schema";
+import { isClearCode, RECORDS, recordNameOf, type EvidenceRecord, type RecordName } from "./schema";
 import { keyIdOf, type SignatureChecker } from "./signer";
 import { parseEntryName } from "./naming";
 import { AUDIO_CHUNK_CODE, tallyMedia, VIDEO_FRAME_CODE, type MediaTally } from "./media-tally";
+import { contentKeyRecord, isEncryptedEntry, type EntryOpener } from "./encrypted-entry";
 
 export type ProblemKind =
   | "modified" // bytes differ from what was sealed
@@ -48,6 +49,12 @@ export interface VerifyOptions {
   anchor?: { seq: number; link: Uint8Array };
   /** Art. 14: each recording's offload deadline from its start, judged at `now` (ms since 1970). */
   deadline?: DeadlineRule;
+  /**
+   * Decrypts encrypted entries (FORMAT §7a) with the designated store's key, called only on
+   * intact ones; without it their content is not read. Its FormatError is the entry's
+   * "malformed"; any other error (a wrong key) is the caller's and propagates.
+   */
+  open?: EntryOpener;
 }
 
 export interface VerifyReport {
@@ -61,6 +68,8 @@ export interface VerifyReport {
   problems: Problem[];
   /** Things worth knowing that are not integrity problems (an entry still open, ...). */
   notes: string[];
+  /** Encrypted entries (FORMAT §7a) among those examined, and whether their content was read (with the store's key). */
+  encrypted: { entries: number; contentRead: boolean };
   compliance: ComplianceView;
 }
 
@@ -156,6 +165,14 @@ export function verifyChain(files: readonly EntryFile[], options: VerifyOptions)
       problem("foreign-device", seq, `${c.path}: entry of device ${e.header.deviceId}, chain is ${deviceId}`);
       continue;
     }
+    if (isEncryptedEntry(e))
+      try {
+        contentKeyRecord(e);
+      } catch (err) {
+        if (!(err instanceof FormatError)) throw err;
+        problem("malformed", seq, `${c.path}: ${err.message}`);
+        continue;
+      }
     if (!trustedKeyId) continue;
     if (!bytesEqual(e.seal.keyId, trustedKeyId)) {
       problem("foreign-key", seq, `${c.path}: signed by key ${toHex(e.seal.keyId)}, device key is ${toHex(trustedKeyId)}`);
@@ -243,17 +260,36 @@ export function verifyChain(files: readonly EntryFile[], options: VerifyOptions)
     else if (!toHex(at.parsed!.seal.link).startsWith(want.link.toLowerCase())) problem("head-mismatch", want.seq, `entry ${want.seq} has link ${toHex(at.parsed!.seal.link)}, expected ${want.link}`);
   }
 
-  // 6. Compliance view from the intact entries, in chain order.
+  // 6. Compliance view from the intact entries, in chain order. An encrypted entry is read
+  // only through the store key's opener; without it only its clear records and the count of
+  // its frames are (its other payloads are ciphertext).
   const placed: PlacedRecord[] = [];
   const media = new Map<number, MediaTally>();
+  const encryptedEntries = candidates.filter((c) => c.parsed && isEncryptedEntry(c.parsed)).length;
+  const contentRead = encryptedEntries === 0 || options.open !== undefined;
   for (const s of seqs) {
     const c = chosen.get(s)!;
     if (!c.intact) continue;
     const recording = c.parsed!.header.recording;
-    for (const span of c.parsed!.records) {
+    const sealed = isEncryptedEntry(c.parsed!) && !options.open;
+    let entry = c.parsed!;
+    if (options.open && isEncryptedEntry(entry))
+      try {
+        entry = options.open(entry);
+      } catch (e) {
+        if (!(e instanceof FormatError)) throw e;
+        problem("malformed", s, `${c.path}: ${e.message}`);
+        continue;
+      }
+    for (const span of entry.records) {
       if (span.code === VIDEO_FRAME_CODE || span.code === AUDIO_CHUNK_CODE) {
         let tally = media.get(recording);
         if (!tally) media.set(recording, (tally = { entries: new Set(), frames: 0, audioMs: 0 }));
+        if (sealed) {
+          tally.entries.add(s);
+          if (span.code === VIDEO_FRAME_CODE) tally.frames++;
+          continue;
+        }
         try {
           tallyMedia(tally, s, span.code, span.payload);
         } catch (e) {
@@ -264,6 +300,7 @@ export function verifyChain(files: readonly EntryFile[], options: VerifyOptions)
       }
       if (recordNameOf(span.code) === undefined)
         throw new VerifyInputError(`${c.path}: unsupported record type 0x${span.code.toString(16).padStart(4, "0")} (written by newer firmware?)`);
+      if (sealed && !isClearCode(span.code)) continue;
       let record: EvidenceRecord;
       try {
         record = decodePayload(span.code, span.t, span.payload);
@@ -272,7 +309,7 @@ export function verifyChain(files: readonly EntryFile[], options: VerifyOptions)
         problem("malformed", s, `${c.path}: record at byte ${span.offset}: ${e.message}`);
         continue;
       }
-      placed.push({ seq: s, header: c.parsed!.header, record });
+      placed.push({ seq: s, header: entry.header, record });
     }
   }
 
@@ -286,7 +323,8 @@ export function verifyChain(files: readonly EntryFile[], options: VerifyOptions)
     key: trustedKeyId ? { id: toHex(trustedKeyId), source: keySource } : null,
     problems,
     notes,
-    compliance: complianceView(placed, media, options.deadline),
+    encrypted: { entries: encryptedEntries, contentRead },
+    compliance: complianceView(placed, media, options.deadline, contentRead),
   };
 }
 

@@ -4,7 +4,7 @@
 // index rebuilt from the bucket alone equals the database's; the deadline board and a
 // recording page are served from PostgreSQL; the engine refuses deleting what was offloaded.
 import { generateKeyPairSync } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeleteObjectCommand, GetObjectLegalHoldCommand, GetObjectRetentionCommand, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import { addAccount, assignUnit } from '../../../tools/serve/accounts';
@@ -40,9 +40,13 @@ maybe('the service on SeaweedFS (Object Lock) and PostgreSQL', () => {
     const storeKey = join(dir, 'store-key.pem');
     writeFileSync(storeKey, generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), { mode: 0o600 });
     const db = await pg.createDatabase();
-    config = parseBureauConfig(JSON.stringify({ data: join(dir, 'data'), s3: { endpoint: seaweed.endpoint, bucket: `qc-bureau-${process.pid}` }, storeKey, postgres: db }), 'bureau.json');
+    config = parseBureauConfig(JSON.stringify({ data: join(dir, 'data'), s3: { endpoint: seaweed.endpoint, bucket: `qc-bureau-${process.pid}` }, storeKey, contentKey: join(dir, 'content-key.pem'), postgres: db }), 'bureau.json');
     service = await openBureau(config, { init: 'luoping-evidence', now: () => clock, credentials: credentials() });
     expect(service.db.engine).toBe('postgres');
+    // --init made the content key pair units are provisioned with (FORMAT §7a), kept out of the bucket.
+    expect(statSync(join(dir, 'content-key.pem')).mode & 0o777).toBe(0o600);
+    expect(readFileSync(join(dir, 'content-key.pub.pem'), 'utf8')).toMatch(/^-----BEGIN PUBLIC KEY-----/);
+    expect(service.contentKey?.asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
     for (const [name, role] of [['wang', 'technician'], ['zhou', 'leader'], ['li', 'officer']] as const) await addAccount(service.db, name, role, PASSWORD, clock);
     const server = serviceServer(service);
     const url = await listen(server, '127.0.0.1', 0);
@@ -136,6 +140,7 @@ describe('the bureau configuration', () => {
     ['{"data":"d","storeKey":"k","s3":{"endpoint":"http://x","bucket":"Evidence_1"},"postgres":{"host":"h","database":"d","user":"u"}}', /s3.bucket/],
     ['{"data":"d","storeKey":"k","s3":{"endpoint":"http://x","bucket":"evidence","retentionDays":0},"postgres":{"host":"h","database":"d","user":"u"}}', /retentionDays/],
     ['{"data":"d","storeKey":"k","s3":{"endpoint":"http://x","bucket":"evidence"},"postgres":{"host":"h","user":"u"}}', /postgres/],
+    ['{"data":"d","storeKey":"k","contentKey":7,"s3":{"endpoint":"http://x","bucket":"evidence"},"postgres":{"host":"h","database":"d","user":"u"}}', /contentKey/],
   ])('%s is refused in one line', (text, why) => {
     expect(() => parseBureauConfig(text, 'bureau.json')).toThrow(why);
     try {
