@@ -37,7 +37,7 @@ export async function offloadThroughput(): Promise<Figure[]> {
       provisioning: {
         version: 1, deviceId: 'QC-BENCH-01', unit: 'bench', technicians: [{ id: 'T-1', name: 'bench', publicKey: toHex(pub) }],
         store: { id: 'bench-store', name: 'bench', publicKey: toHex(store.identity().publicKey) },
-        mediaProfile: 'qvga-3-16k', preEventMs: 0, continuous: false, provisionedBy: 'T-1', provisionedAt: START,
+        mediaProfile: 'qvga-3-16k', preEventMs: 0, continuous: false, allowClearRecording: true, provisionedBy: 'T-1', provisionedAt: START,
       },
     });
     dev.powerOn();

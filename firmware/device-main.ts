@@ -24,6 +24,9 @@ interface BuildConfig {
   preEventMs: number;
   storage: { blockCount: number };
   clips: { notice: string; explain: string; sampleRate: number };
+  /** A factory setting used while no provisioning is on the volume: the store's content key (130 hex digits), or whether to record in the clear without one. */
+  storeContentKey?: string;
+  allowClearRecording?: boolean;
 }
 
 /** A clip read in place from flash: a Resource is a host buffer typed arrays can view, never copied. */
@@ -47,5 +50,8 @@ export default function main(): RunningDevice {
     preEventMs: c.preEventMs,
     build: c.build,
     volume,
+    element,
+    storeContentKey: c.storeContentKey || undefined,
+    allowClearRecording: c.allowClearRecording === true,
   });
 }

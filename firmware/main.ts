@@ -20,7 +20,10 @@ import GNSS, { type GnssSample } from "../hal/gnss/gnss";
 import { BatteryMonitor } from "../hal/power/battery";
 import Pcf8563 from "../hal/rtc/pcf8563";
 import type { I2cIoClass } from "../hal/rtc/i2c-io";
-import type { SignatureChecker, Signer } from "./core/evidence/index";
+import type { KeyAgreement, RandomSource } from "../hal/crypto/key-agreement";
+import ATECC608 from "../hal/secure-element/atecc608";
+import { fromHex, type SignatureChecker, type Signer } from "./core/evidence/index";
+import { StoreWrappedKeys, type EntryKeys } from "./core/evidence/entry-keys";
 import { MaintenanceService } from "./core/maintenance/service";
 import { CONFIG_DIR, encodeProvisioning, parseProvisioning, PROVISIONING_NEW_PATH, PROVISIONING_PATH, ProvisioningError, type Provisioning } from "./core/maintenance/provisioning";
 import { ensureDirectory, readSmallFile, replaceFile, statusOf } from "./core/storage/files-util";
@@ -80,6 +83,15 @@ export interface DeviceEnv {
   volume?: string;
   /** The microSD slot (embedded:storage/card); undefined on a unit without one. */
   card?: Card;
+  /** What makes content keys (ECDH and random); default: the board's ATECC608, reached when a store key is set. */
+  element?: KeyAgreement & RandomSource;
+  /**
+   * The factory setting while the volume holds no provisioning (provisioning overrides it):
+   * the designated store's content public key (130 hex digits, SEC1), and whether to record in
+   * the clear without one.
+   */
+  storeContentKey?: string;
+  allowClearRecording?: boolean;
 }
 
 export interface RunningDevice {
@@ -225,8 +237,18 @@ export function startDevice(env: DeviceEnv): RunningDevice {
   const profile = mediaProfileFor(env.card);
   let cardWatch: CardWatch | undefined;
 
+  // Content keys (FORMAT §7a): wrapped to the store's key when one is provisioned; without
+  // one the unit records in the clear only if its configuration allows it, else not at all.
+  let element = env.element;
+  const elementOf = (): KeyAgreement & RandomSource => (element ??= new ATECC608({ sensor: { io: I2C as unknown as I2cIoClass, ...BOARD.i2c, address: BOARD.secureElement.address } }));
+  const keysOf = (p: Provisioning | undefined): EntryKeys | undefined => {
+    const storePublic = p ? p.storeContentKey : env.storeContentKey;
+    return storePublic === undefined ? undefined : new StoreWrappedKeys(elementOf(), fromHex(storePublic));
+  };
+  const clearAllowed = () => (provisioning ? provisioning.allowClearRecording === true : env.allowClearRecording === true);
   const startCore = (deviceId: string): Core => {
     const store = EvidenceStore.open({
+      encryption: keysOf(provisioning),
       root: env.root,
       deviceId,
       signer: env.signer,
@@ -246,6 +268,7 @@ export function startDevice(env: DeviceEnv): RunningDevice {
       calendar: new WorkingDays(provisioning?.calendar ?? env.calendar ?? CHINA_2026),
       profile: profile.name,
       preEventMs: provisioning?.preEventMs ?? env.preEventMs,
+      recordingRefusal: () => (store.encrypting || clearAllowed() ? undefined : "no store content key is provisioned and clear recording is not allowed"),
     });
     return { store, recorder };
   };
@@ -266,7 +289,7 @@ export function startDevice(env: DeviceEnv): RunningDevice {
     if (!core) {
       core = startCore(p.deviceId);
       indicators.warning(false);
-    }
+    } else core.store.encryptWith(keysOf(p));
     applyProvisioning(env.root, core.store, core.recorder, p, lastApplied(env.root, MEDIA_PROFILES), by);
   };
   // A provisioning pre-loaded on the volume (`quancheng flash`) is journaled at its first boot.

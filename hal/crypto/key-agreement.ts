@@ -4,3 +4,8 @@ export interface KeyAgreement {
   /** `peer` and `ephemeral` are SEC1 uncompressed (65 bytes); `secret` is the x-coordinate (32). */
   ephemeralEcdh(peer: Uint8Array): { ephemeral: Uint8Array; secret: Uint8Array };
 }
+
+/** The secure element's random number generator (ATECC608 Random: 32 bytes a call). */
+export interface RandomSource {
+  random(): Uint8Array;
+}

@@ -318,6 +318,16 @@ export class SdCard {
     return h.digest('hex');
   }
 
+  /** The card's written chunks in order (what a raw image holds beyond erased space), to search them. */
+  *writtenChunks(): Generator<Uint8Array> {
+    const keys = new Set(this.#chunks.keys());
+    if (this.#file) for (let key = 0; key * CHUNK < this.#file.size; key++) keys.add(key);
+    for (const key of [...keys].sort((a, b) => a - b)) {
+      const c = this.#chunk(key);
+      if (c) yield c;
+    }
+  }
+
   /** Writes the card as a raw image file, sparse: only chunks that were written take disk space. */
   save(path: string): void {
     if (this.#file) for (let key = 0; key * CHUNK < this.#file.size; key++) this.#chunk(key); // everything from the old file, before it is replaced

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clip } from '../../hal/media/clip';
+import type { KeyAgreement, RandomSource } from '../../hal/crypto/key-agreement';
 import { BOARD } from '../../hal/board';
 import { mediaProfileFor, startDevice, type RunningDevice } from '../../firmware/main';
 import { CardHost } from '../card/card-host';
@@ -46,6 +47,10 @@ export const DRAW_ON_MA = 250;
 export interface SimDeviceOptions {
   /** The factory identity; undefined: the device starts unprovisioned (see `provisioning`). */
   deviceId?: string;
+  /** The designated store's content public key (130 hex digits) the factory setting encrypts to; undefined: the unit records in the clear. */
+  storeContentKey?: string;
+  /** Makes the content keys instead of the board's ATECC608 (Node engine only; tests comparing with a clear unit's timeline). */
+  element?: KeyAgreement & RandomSource;
   /** Written to the volume before the first power-on, as `quancheng flash` pre-loads it. */
   provisioning?: Provisioning;
   blockCount: number;
@@ -223,7 +228,7 @@ export class SimDevice {
     };
     if (this.options.entry === 'device-main') {
       // What mcconfig would have built into this unit's image.
-      configureBuild({ deviceId: this.options.deviceId ?? UNPROVISIONED, build: 'host-sim', preEventMs: this.options.preEventMs, storage: { partition: 'storage', blockSize: BLOCK_SIZE, blockCount: this.options.blockCount } });
+      configureBuild({ ...this.contentSetting, deviceId: this.options.deviceId ?? UNPROVISIONED, build: 'host-sim', preEventMs: this.options.preEventMs, storage: { partition: 'storage', blockSize: BLOCK_SIZE, blockCount: this.options.blockCount } });
       // device-main opens the volume through embedded:storage/files, as the device does.
       this.firmware = deviceMain();
       return this.firmware;
@@ -238,8 +243,16 @@ export class SimDevice {
       preEventMs: this.options.preEventMs,
       build: 'host-sim',
       card: this.cardHost,
+      element: this.options.element,
+      ...this.contentSetting,
     });
     return this.firmware;
+  }
+
+  /** The factory content setting (FORMAT §7a): encrypt to the store's key when the options give one, else record in the clear. */
+  get contentSetting(): { storeContentKey?: string; allowClearRecording: boolean } {
+    const key = this.options.storeContentKey;
+    return key === undefined ? { allowClearRecording: true } : { storeContentKey: key, allowClearRecording: false };
   }
 
   /** The card is pulled out of the slot (what the firmware notices at its next poll). */

@@ -1,6 +1,7 @@
 // Drives a scenario's timeline on a simulated device, whichever engine runs its firmware
 // (Node in-process, or the real XS engine): the same events, power cuts ridden through the
 // same way, so the two engines can be compared byte for byte.
+import { simStoreKey } from '../keys/sim-store-key';
 import type { Provisioning } from '../../firmware/core/maintenance/provisioning';
 import type { SimDevice, SimDeviceOptions } from '../device/sim-device';
 import { PowerCut } from '../flash/nor';
@@ -61,6 +62,7 @@ export function scenarioDeviceOptions(s: Scenario, options: { seed: number; cutA
     rtcLost: s.device.rtcLost,
     cutAtOp: options.cutAtOp,
     cardSectors: s.device.card ? s.device.card.sizeMiB * 2048 : undefined,
+    storeContentKey: s.device.encryption ? simStoreKey(options.seed).publicHex : undefined,
   };
 }
 

@@ -106,7 +106,7 @@ export function parseScenario(raw: unknown, source = 'scenario'): Scenario {
   const o = obj(raw as Json, source);
   only(o, source, ['name', 'description', 'device', 'officer', 'timeline']);
   const d = obj(o.device, `${source}.device`);
-  only(d, `${source}.device`, ['deviceId', 'blockCount', 'preEventSeconds', 'start', 'rtcLost', 'track', 'gnss', 'card']);
+  only(d, `${source}.device`, ['deviceId', 'blockCount', 'preEventSeconds', 'start', 'rtcLost', 'track', 'gnss', 'card', 'encryption']);
   let card: Scenario['device']['card'] = null;
   if (d.card !== undefined && d.card !== null) {
     const c = obj(d.card, `${source}.device.card`);
@@ -155,6 +155,7 @@ export function parseScenario(raw: unknown, source = 'scenario'): Scenario {
       track,
       gnss,
       card,
+      encryption: d.encryption === undefined ? false : bool(d.encryption, `${source}.device.encryption`),
     },
     officer,
     timeline,

@@ -36,6 +36,8 @@ export interface Scenario {
     gnss: { positionNoise: number; garbage: number; checksumErrors: number };
     /** A microSD card in the slot at power-on (media entries go there, at vga-10-16k): its size in MiB. */
     card: { sizeMiB: number } | null;
+    /** The unit encrypts every entry to the simulated store's content key (host-sim/keys/sim-store-key.ts, from the seed); false: it records in the clear. */
+    encryption: boolean;
   };
   officer: { name: string; certificate: string; unit: string } | null;
   timeline: ScenarioEvent[];

@@ -23,7 +23,7 @@ import { fireTimer } from './bridge/timer';
 import { setTicks } from './bridge/time';
 import { decodeMessage, encodeMessage, errorData } from './protocol';
 
-type BootEnv = Pick<DeviceEnv, 'deviceId' | 'blockCount' | 'preEventMs' | 'build'>;
+type BootEnv = Pick<DeviceEnv, 'deviceId' | 'blockCount' | 'preEventMs' | 'build' | 'storeContentKey' | 'allowClearRecording'>;
 type ClipInfo = { sampleRate: number; bytes: number };
 
 type Command = { now: number } & (

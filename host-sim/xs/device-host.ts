@@ -133,7 +133,7 @@ export class XsDevice implements ScenarioDevice {
     this.command(
       {
         cmd: 'boot',
-        env: { deviceId: d.options.deviceId, blockCount: d.options.blockCount, preEventMs: d.options.preEventMs, build: 'host-sim' },
+        env: { deviceId: d.options.deviceId, blockCount: d.options.blockCount, preEventMs: d.options.preEventMs, build: 'host-sim', ...d.contentSetting },
         clips: { notice: { sampleRate: clips.notice.sampleRate, bytes: notice.length }, explain: { sampleRate: clips.explain.sampleRate, bytes: explain.length } },
       },
       blob,

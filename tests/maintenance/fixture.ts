@@ -43,6 +43,7 @@ export function provisioning(storePublicKey: Uint8Array, over: Partial<Provision
     mediaProfile: 'qvga-3-16k',
     preEventMs: 5000,
     continuous: false,
+    allowClearRecording: true,
     provisionedBy: 'T-007',
     provisionedAt: START - 86_400_000,
     ...over,

@@ -42,6 +42,7 @@ const PROVISION = {
   mediaProfile: MEDIA_PROFILES[0],
   preEventMs: 30000,
   continuous: false,
+  allowClearRecording: true,
   provisionedBy: 'T-007',
   provisionedAt: 1780000000000,
 };

@@ -19,7 +19,7 @@ beforeAll(async () => {
     version: 1, deviceId: 'QC-LP-0007', unit: '罗平县市场监督管理局', officer: { name: '李明', certificate: '53030012345' },
     technicians: [{ id: 'T-007', name: '王工', publicKey: tech.stdout.trim() }],
     store: { id: store.id, name: '罗平县执法记录存储', publicKey: store.publicKey },
-    mediaProfile: 'qvga-3-16k', preEventMs: 10000, continuous: false, provisionedBy: 'T-007', provisionedAt: 1790000000000,
+    mediaProfile: 'qvga-3-16k', preEventMs: 10000, continuous: false, allowClearRecording: true, provisionedBy: 'T-007', provisionedAt: 1790000000000,
   };
   writeFileSync(join(dir, 'provision.json'), JSON.stringify(provisioning));
   server = spawn(process.execPath, [BIN, 'sim', '--scenario', 'notice', '--provision', join(dir, 'provision.json'), '--out', join(dir, 'out'), '--serve', join(dir, 'dev.sock')]);

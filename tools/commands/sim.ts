@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { builtinNames, resolveScenario } from '../../host-sim/scenario/builtin';
 import { ScenarioError } from '../../host-sim/scenario/load';
 import { runScenario } from '../../host-sim/scenario/run';
+import { simStoreKey } from '../../host-sim/keys/sim-store-key';
 import { serveDevice } from '../../host-sim/device/serve';
 import type { SimDevice } from '../../host-sim/device/sim-device';
 import { loadProvisionFile } from '../flash/provision-file';
@@ -46,9 +47,17 @@ export function runSim(argv: readonly string[], io: Io): number | Promise<number
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'flash.img'), result.image);
   // The card as a raw, sparse image (what `dd` of the card in a reader gives), beside the flash.
-  const card = (result.device as SimDevice).slot?.card ?? (result.device as SimDevice).pulledCard;
+  // The simulated unit under either engine (the XS harness drives one too).
+  const unit = ('sim' in result.device ? result.device.sim : result.device) as SimDevice;
+  const card = unit.slot.card ?? unit.pulledCard;
   if (card) card.save(join(out, 'card.img'));
   writeFileSync(join(out, 'report.json'), JSON.stringify(result.report, null, 2) + '\n');
+  // An encrypting unit's evidence opens only with the simulated store's content key, written as a store directory holds it.
+  const storeKey = scenario.device.encryption && provisionFile === undefined ? simStoreKey(seed) : undefined;
+  if (storeKey) {
+    writeFileSync(join(out, 'content-key.pem'), storeKey.privatePem, { mode: 0o600 });
+    writeFileSync(join(out, 'content-key.pub.pem'), storeKey.publicPem);
+  }
   if (args.switches.has('json')) {
     io.out(JSON.stringify(result.report, null, 2) + '\n');
     return serve === undefined ? EXIT_OK : serveUntilStopped(result.device as SimDevice, serve, join(out, 'flash.img'), io);
@@ -58,6 +67,7 @@ export function runSim(argv: readonly string[], io: Io): number | Promise<number
   if ('xs' in r) io.out(`xs: compute meter ${r.xs.compute} (${r.xs.commands} commands into XS, ${r.xs.calls} calls out, ${r.xs.boots} boot(s))\n`);
   io.out(`flash: ${r.flash.programs} programs, ${r.flash.erases} erases, ${(r.deviceTimeMs / 1000).toFixed(1)} s modeled busy time; image ${join(out, 'flash.img')}\n`);
   if (card) io.out(`card: ${card.counters.writes} writes, ${(card.counters.busyMs / 1000).toFixed(1)} s modeled busy time, ${card.counters.stalls} stalls; image ${join(out, 'card.img')} (sparse)\n`);
+  if (storeKey) io.out(`encrypted to the simulated store's content key: ${join(out, 'content-key.pem')} (verify/export/extract --store-key ${out})\n`);
   // The verdict; `quancheng verify IMAGE` gives the full compliance view.
   io.out(formatReport(result.verify).split('\n')[0] + '\n');
   return serve === undefined ? EXIT_OK : serveUntilStopped(result.device as SimDevice, serve, join(out, 'flash.img'), io);

@@ -36,6 +36,8 @@ export function applyProvisioning(root: Directory, store: EvidenceStore, recorde
   setting("media-profile", p.mediaProfile, before?.mediaProfile);
   setting("pre-event-ms", String(p.preEventMs), before ? String(before.preEventMs) : undefined);
   setting("calendar", calendar(p), before ? calendar(before) : undefined);
+  const content = (x: Provisioning) => (x.storeContentKey ? `encrypted:${x.storeContentKey.slice(2, 18)}` : x.allowClearRecording ? "clear" : "refused");
+  setting("content", content(p), before ? content(before) : undefined);
   const officer = recorder.memory.officer;
   if (p.officer && (!officer || officer.name !== p.officer.name || officer.certificate !== p.officer.certificate || officer.unit !== p.unit))
     recorder.assignOfficer(p.officer.name, p.officer.certificate, p.unit, by);

@@ -39,6 +39,10 @@ export interface Provisioning {
   preEventMs: number;
   /** Art. 11 continuous mode set for the officer's cases. */
   continuous: boolean;
+  /** The designated store's content public key (130 hex digits, SEC1): every entry is encrypted to it (FORMAT §7a). */
+  storeContentKey?: string;
+  /** Without a store content key the unit records in the clear only if this is true; otherwise it refuses to record. */
+  allowClearRecording?: boolean;
   /** The unit's working-day calendar; the firmware's default when absent. */
   calendar?: WorkCalendar;
   /** Technician id and time (ms since 1970) of this provisioning. */
@@ -121,6 +125,14 @@ export function validateProvisioning(v: unknown, mediaProfiles: readonly string[
     provisionedAt: at as number,
   };
   if (officer) p.officer = officer;
+  if (o.storeContentKey !== undefined) {
+    if (typeof o.storeContentKey !== "string" || !KEY.test(o.storeContentKey)) fail("storeContentKey must be a P-256 public key as 130 hex digits starting 04");
+    p.storeContentKey = o.storeContentKey.toLowerCase();
+  }
+  if (o.allowClearRecording !== undefined) {
+    if (typeof o.allowClearRecording !== "boolean") fail("allowClearRecording must be true or false");
+    p.allowClearRecording = o.allowClearRecording;
+  }
   if (o.calendar !== undefined) p.calendar = calendar(o.calendar);
   return p;
 }

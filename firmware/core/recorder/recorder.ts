@@ -42,6 +42,8 @@ export interface RecorderOptions {
   noticeConfirmWindowMs?: number;
   /** Working days before a deadline that warnings start. */
   warnWorkingDays?: number;
+  /** Why a recording may not start now (FORMAT §7a: no store key and clear recording not allowed); undefined: it may. */
+  recordingRefusal?: () => string | undefined;
 }
 
 export class Recorder {
@@ -69,6 +71,7 @@ export class Recorder {
       explanationMs: 15_000,
       noticeConfirmWindowMs: 60_000,
       warnWorkingDays: 2,
+      recordingRefusal: () => undefined,
       ...options,
     };
     this.#pre = new PreEventBuffer(this.#o.preEventMs, this.#o.preEventBytes);
@@ -244,6 +247,12 @@ export class Recorder {
   }
 
   #start(trigger: RecordData<"record-start">["trigger"]): void {
+    const refusal = this.#o.recordingRefusal();
+    if (refusal !== undefined) {
+      this.#journal("access-denied", { command: "record", via: "button", reason: refusal });
+      this.#o.feedback.signal("refused");
+      return;
+    }
     const now = this.#o.clock.mono();
     const buffered = this.#pre.drain(now);
     const since = buffered.length > 0 ? buffered[0].at : now;

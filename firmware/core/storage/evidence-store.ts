@@ -19,6 +19,7 @@ import {
   EVIDENCE_DIR,
   genesisLink,
   HEADER_FLAG_CLOCK_UNSET,
+  HEADER_FLAG_ENCRYPTED,
   NO_SEQ,
   OPEN_DIR,
   openEntryPath,
@@ -41,6 +42,7 @@ import { ensureDirectory, readAt, readSmallFile, replaceFile, statusOf } from ".
 import { concatBytes, utf8Decode, utf8Encode } from "../evidence/index";
 import { BOOT_MARKER, BOOT_MARKER_NEW_PATH, BOOT_MARKER_PATH, CHAIN_DIR, CHECKPOINT_NEW_PATH, CHECKPOINT_PATH, LOST_DIR } from "./layout";
 import { CARD_IDENTITY_NEW_PATH, CARD_IDENTITY_PATH, type MediaVolume } from "./media-volume";
+import type { EntryKeys } from "../evidence/entry-keys";
 import { OpenEntry } from "./open-entry";
 import { recoverOpenEntry, type RecoveryOutcome } from "./recovery";
 
@@ -86,6 +88,8 @@ export interface StoreOptions {
   media?: MediaVolume;
   /** Media entries on the card are sealed after this many bytes. Default 32 MiB. */
   maxCardEntryBytes?: number;
+  /** Encrypts every entry opened from now on to the designated store's key (FORMAT §7a); undefined: entries are written in the clear. */
+  encryption?: EntryKeys;
 }
 
 /** The two volumes: the unit's internal flash, and the card. */
@@ -148,7 +152,8 @@ const FULL_BLOCKS = 16;
 const BLOCKS_PER_DIRECTORY = 2;
 
 export class EvidenceStore {
-  readonly #o: Required<Omit<StoreOptions, "firmware" | "media">> & Pick<StoreOptions, "firmware">;
+  readonly #o: Required<Omit<StoreOptions, "firmware" | "media" | "encryption">> & Pick<StoreOptions, "firmware">;
+  #keys: EntryKeys | undefined;
   /** What is durably on the volumes: the checkpoint as last written. */
   #cp: Checkpoint;
   /** The chain head in RAM: it runs ahead of the checkpoint by the card entries still pending. */
@@ -183,6 +188,7 @@ export class EvidenceStore {
       maxCardEntryBytes: 32 * 1024 * 1024,
       ...options,
     };
+    this.#keys = options.encryption;
     this.#cp = cp;
     this.#head = { nextSeq: cp.nextSeq, link: cp.link };
     this.boot = boot;
@@ -222,6 +228,21 @@ export class EvidenceStore {
     if (options.firmware) store.journal("firmware", options.firmware);
     if (options.media && media) store.#journalCard(options.media, media, "");
     return store;
+  }
+
+  /** Whether the entries opened from now on are encrypted. */
+  get encrypting(): boolean {
+    return this.#keys !== undefined;
+  }
+
+  /**
+   * A new provisioning changed how entries are written: the entry open in the other mode is
+   * sealed at once, so no record written after the change lands in it (an officer's name
+   * journaled after a store key arrives is never in the clear).
+   */
+  encryptWith(keys: EntryKeys | undefined): void {
+    this.#keys = keys;
+    if (this.#open && (this.#open.header.flags & HEADER_FLAG_ENCRYPTED) !== 0 !== (keys !== undefined)) this.#sealOpen();
   }
 
   /** The chain head: the next sequence number and the last link. */
@@ -766,9 +787,10 @@ export class EvidenceStore {
       this.detachMedia(this.#media!.fault() ?? "the card stopped taking writes", recording);
       return this.#open!;
     }
+    const keys = this.#keys?.forEntry(this.#o.deviceId, seq);
     const header = {
       kind,
-      flags: wall === undefined ? HEADER_FLAG_CLOCK_UNSET : 0,
+      flags: (wall === undefined ? HEADER_FLAG_CLOCK_UNSET : 0) | (keys ? HEADER_FLAG_ENCRYPTED : 0),
       deviceId: this.#o.deviceId,
       seq,
       session: this.#cp.bootCount,
@@ -778,7 +800,7 @@ export class EvidenceStore {
       prevLink: this.#head.link,
     };
     const queue = volume === "card" ? this.#media!.queue : undefined;
-    this.#open = new OpenEntry(file, path, header, { flushMs: this.#o.flushMs, blockSize: this.#blockSizeOf(volume), alignToBlocks: this.#o.alignCommits, queue }, now);
+    this.#open = new OpenEntry(file, path, header, { flushMs: this.#o.flushMs, blockSize: this.#blockSizeOf(volume), alignToBlocks: this.#o.alignCommits, queue }, now, keys);
     this.#openVolume = volume;
     this.#openKind = kind;
     this.#openRecording = recording;

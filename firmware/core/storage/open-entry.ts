@@ -7,6 +7,7 @@
 // journal entry may never reach a boundary). A power cut loses at most the window.
 import type { File } from "embedded:storage/files";
 import { EntryWriter, recordPieces, type EntryHeader, type EvidenceRecord, type SealResult, type Signer } from "../evidence/index";
+import type { EntryEncryption } from "../evidence/entry-keys";
 import { CtzBoundaries } from "./ctz";
 import type { WriteQueue } from "./media-volume";
 
@@ -48,16 +49,19 @@ export class OpenEntry {
   /** Why the write-behind volume stopped taking this entry's bytes (undefined: it takes them). */
   failure: unknown;
 
-  constructor(file: File, path: string, header: EntryHeader, policy: FlushPolicy, now: number) {
+  /** `encryption`: the entry is encrypted (header flag 0x02); its content-key record is written with the header. */
+  constructor(file: File, path: string, header: EntryHeader, policy: FlushPolicy, now: number, encryption?: EntryEncryption) {
     this.#file = file;
     this.path = path;
     this.#policy = policy;
     this.#boundaries = new CtzBoundaries(policy.blockSize);
-    this.writer = new EntryWriter(header);
+    this.writer = new EntryWriter(header, encryption?.cipher);
     this.committedAt = now;
     // The header is committed at once: from here on the entry exists on the volume and a
-    // power cut leaves a recoverable open entry, never a nameless one.
+    // power cut leaves a recoverable open entry, never a nameless one. An encrypted entry's
+    // content-key record goes in the same commit, so none is ever found without it.
     this.#write(this.writer.headerBytes);
+    if (encryption) for (const p of recordPieces(this.writer.frame({ type: "content-key", t: this.timeOf(now), data: encryption.contentKey }))) this.#write(p);
     this.commit(now);
   }
 
