@@ -151,7 +151,7 @@ describe('quancheng sim', () => {
     const bad = join(d, 'bad.json');
     writeFileSync(bad, '{"name": "x", "device": {"start": "2026-11-26T08:00:00+08:00"}, "timeline": [{"at": "00:00:10", "do": "press", "button": "record"}, {"at": "00:00:05", "do": "end"}]}');
     expectOneLineError(await runCli('sim', '--scenario', bad), /timeline\[1\]\.at: time goes backwards/);
-    expectOneLineError(await runCli('sim', '--scenario', 'nosuch'), /unknown scenario "nosuch" \(built-ins: bad-gnss, card, continuous, deadline, interruptions, notice, powerloss, shift, storage-full\)/);
+    expectOneLineError(await runCli('sim', '--scenario', 'nosuch'), /unknown scenario "nosuch" \(built-ins: bad-gnss, card, continuous, deadline, encrypted, interruptions, notice, powerloss, shift, storage-full\)/);
     expectOneLineError(await runCli('sim', '--seed', 'x'), /--seed must be a whole number/);
     expectOneLineError(await runCli('sim', '--engine', 'v8'), /--engine must be node or xs/);
   });
