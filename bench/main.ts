@@ -20,6 +20,7 @@ import { xsFrameCost, xsHeap } from './xs';
 import { offloadThroughput } from './offload';
 import { httpHopPath, wormOffloadThroughput } from './worm';
 import { deadlineBoard } from './board';
+import { encryptionCost } from './encryption';
 
 /** Best time of each function over interleaved runs, so both see the same machine state. */
 function bestOfInterleaved(runs: number, fns: readonly (() => void)[]): number[] {
@@ -69,7 +70,23 @@ const AGAINST: Record<string, string> = {
   'whole boot flash reads (with littlefs mount), 1000 ÷ 10': 'the same boot on a volume of 10 entries',
 };
 
+/** One line per figure: name, value, unit, aim, whether it is met. */
+function printFigures(figures: readonly Figure[]): void {
+  for (const f of figures) {
+    const met = meetsAim(f);
+    const mark = met === undefined ? '  ' : met ? 'ok' : 'NO';
+    process.stdout.write(`${f.figure.padEnd(60)} ${formatValue(f).padStart(18)} ${f.unit.padEnd(6)} ${f.aim.padEnd(7)} ${mark}\n`);
+  }
+}
+
 async function main(): Promise<void> {
+  // `node dist/bench.cjs --encryption`: the encryption figures alone, nothing written.
+  if (process.argv.includes('--encryption')) {
+    const figures = await encryptionCost();
+    printFigures(figures);
+    if (process.argv.includes('--methods')) for (const f of figures) process.stdout.write(`\n${f.figure}: ${f.method}\n`);
+    return;
+  }
   const t0 = Date.now();
   const step = (what: string) => process.stderr.write(`bench: ${what} (${((Date.now() - t0) / 1000).toFixed(0)} s)\n`);
   step('verify');
@@ -84,6 +101,8 @@ async function main(): Promise<void> {
   const ingest = hostIngest();
   step('XS compute per frame');
   const xsFrames = await xsFrameCost();
+  step('encryption at rest');
+  const encryption = await encryptionCost();
   step('XS heap over an hour');
   const heap = await xsHeap('bridge');
   step('offload');
@@ -99,18 +118,12 @@ async function main(): Promise<void> {
   for (const f of ingest) if (f.unit === 'ratio') f.against = 'node:crypto SHA-256 on the same payload bytes, same run';
   for (const f of xsFrames.figures) f.against = 'the same store, 10 KB frames, same meter';
   for (const f of heap.figures) f.against = 'the same worker after 5 min';
-  const figures = [...storage, ...card, ...xsFrames.figures, ...heap.figures, ...ingest, ...verify, ...offload, ...worm, ...board];
+  const figures = [...storage, ...card, ...xsFrames.figures, ...encryption, ...heap.figures, ...ingest, ...verify, ...offload, ...worm, ...board];
   const seconds = (Date.now() - t0) / 1000;
 
   if (process.argv.includes('--json')) {
     process.stdout.write(JSON.stringify(figures, null, 2) + '\n');
-  } else {
-    for (const f of figures) {
-      const met = meetsAim(f);
-      const mark = met === undefined ? '  ' : met ? 'ok' : 'NO';
-      process.stdout.write(`${f.figure.padEnd(60)} ${formatValue(f).padStart(18)} ${f.unit.padEnd(6)} ${f.aim.padEnd(7)} ${mark}\n`);
-    }
-  }
+  } else printFigures(figures);
   const root = repoRoot();
   const results = {
     command: 'npm run bench',

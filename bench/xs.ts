@@ -31,7 +31,7 @@ class BenchXs {
     this.#host = host;
   }
 
-  static async start(mode: Mode, blockCount: number): Promise<BenchXs> {
+  static async start(mode: Mode, blockCount: number, encrypt = false): Promise<BenchXs> {
     const options = { deviceId: 'QC-BENCH-XS', blockSize: BLOCK_SIZE, blockCount, firmware: { version: '0.1.0', build: 'bench' } };
     let b: BenchXs;
     if (mode !== 'bridge') {
@@ -47,7 +47,7 @@ class BenchXs {
       b = new BenchXs(mode, host.worker, host);
       await host.worker.evaluate(await bundleForXs(ENTRY));
     }
-    await b.command({ cmd: 'open', options, wallAtZero: DEFAULT_WORLD_START, sinkSigner: mode !== 'bridge', card: mode === 'card' });
+    await b.command({ cmd: 'open', options, wallAtZero: DEFAULT_WORLD_START, sinkSigner: mode !== 'bridge', card: mode === 'card', encrypt });
     return b;
   }
 
@@ -91,8 +91,8 @@ export interface FrameCost {
 const FRAMES = 60;
 
 /** XS compute per stored frame of `bytes`, over FRAMES frames after a warm-up, in a fresh worker. */
-async function frameCost(mode: Mode, bytes: number, intervalMs = 200): Promise<FrameCost> {
-  const x = await BenchXs.start(mode, 8192);
+export async function frameCost(mode: Mode, bytes: number, intervalMs = 200, encrypt = false): Promise<FrameCost> {
+  const x = await BenchXs.start(mode, 8192, encrypt);
   try {
     await x.command({ cmd: 'begin', recording: 1 });
     await x.command({ cmd: 'frames', n: 10, bytes, intervalMs });
@@ -145,8 +145,8 @@ function xsProfile(p: MediaProfile): XsProfile {
 }
 
 /** XS compute per second of recording at `p` (frames, audio and fixes) on the card path, after 10 s warm-up, over 60 s. */
-async function perSecond(p: MediaProfile): Promise<number> {
-  const x = await BenchXs.start('card', 8192);
+export async function perSecond(p: MediaProfile, encrypt = false): Promise<number> {
+  const x = await BenchXs.start('card', 8192, encrypt);
   try {
     await x.command({ cmd: 'begin', recording: 1 });
     await x.command({ cmd: 'profile', ms: 10_000, profile: xsProfile(p) });

@@ -6,7 +6,6 @@ import type { KeyAgreement } from "../../../hal/crypto/key-agreement";
 import { DEVICE_ID_SIZE } from "./format";
 import { sha256 } from "./hash";
 
-const INFO_LABEL = "quancheng-content-key-v1";
 const BLOCK = 64;
 
 function concat(...parts: Uint8Array[]): Uint8Array {
@@ -28,9 +27,15 @@ function ascii(s: string, size = s.length): Uint8Array {
 export function hmacSha256(key: Uint8Array, message: Uint8Array): Uint8Array {
   const k = new Uint8Array(BLOCK);
   k.set(key.length > BLOCK ? sha256(key) : key);
-  const inner = k.map((x) => x ^ 0x36);
-  const outer = k.map((x) => x ^ 0x5c);
-  return sha256(outer, sha256(inner, message));
+  // The pads a word at a time: a quarter of the engine's work of a loop over bytes (every byte of a pad is the same).
+  const words = new Uint32Array(k.buffer);
+  const inner = new Uint32Array(BLOCK / 4);
+  const outer = new Uint32Array(BLOCK / 4);
+  for (let i = 0; i < BLOCK / 4; i++) {
+    inner[i] = words[i] ^ 0x36363636;
+    outer[i] = words[i] ^ 0x5c5c5c5c;
+  }
+  return sha256(new Uint8Array(outer.buffer), sha256(new Uint8Array(inner.buffer), message));
 }
 
 /** HKDF-SHA256 (RFC 5869), at most 32 bytes of output (one expand block). */
@@ -62,6 +67,8 @@ export function aesKeyWrap(kek: Uint8Array, key: Uint8Array): Uint8Array {
   return concat(a, r);
 }
 
+const INFO_LABEL = ascii("quancheng-content-key-v1");
+
 /** What the `content-key` record carries. */
 export interface WrappedContentKey {
   ephemeral: Uint8Array;
@@ -73,7 +80,7 @@ export function wrapContentKey(agreement: KeyAgreement, storePublic: Uint8Array,
   const { ephemeral, secret } = agreement.ephemeralEcdh(storePublic);
   const s = new Uint8Array(4);
   new DataView(s.buffer).setUint32(0, seq);
-  const info = concat(ascii(INFO_LABEL), ascii(deviceId, DEVICE_ID_SIZE), s);
+  const info = concat(INFO_LABEL, ascii(deviceId, DEVICE_ID_SIZE), s);
   const kek = hkdfSha256(secret, concat(ephemeral, storePublic), info, 16);
   return { ephemeral, wrapped: aesKeyWrap(kek, contentKey) };
 }

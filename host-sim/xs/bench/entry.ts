@@ -4,7 +4,9 @@
 // nothing (./sink-*.ts), chosen by the bundle's aliases. Media payloads are views of one
 // buffer filled once, so generating them costs the meter nothing per frame.
 //
-//   {cmd: "open", options, wallAtZero, sinkSigner, card}  a boot: fresh clock, EvidenceStore.open
+//   {cmd: "open", options, wallAtZero, sinkSigner, card, encrypt}  a boot: fresh clock, EvidenceStore.open
+//                                           (encrypt: every entry encrypted, FORMAT §7a, the
+//                                           secure element a sink)
 //                                           (card: media go to a second sink volume behind a
 //                                           write queue that is always drained, the card path)
 //   {cmd: "begin", recording} / {cmd: "end"} / {cmd: "shutdown"}
@@ -21,6 +23,8 @@ import { Digest } from 'crypt';
 import root from 'embedded:storage/files';
 import { EvidenceStore, type StoreOptions } from '../../../firmware/core/storage';
 import type { Signer } from '../../../firmware/core/evidence/signer';
+import { StoreWrappedKeys } from '../../../firmware/core/evidence/entry-keys';
+import type { KeyAgreement, RandomSource } from '../../../hal/crypto/key-agreement';
 import { VirtualClock } from '../../time/virtual-clock';
 import { BridgedSigner } from '../bridge/signer';
 import type { MediaVolume } from '../../../firmware/core/storage/media-volume';
@@ -42,7 +46,7 @@ export interface XsProfile {
 }
 
 type Command =
-  | { cmd: 'open'; options: OpenOptions; wallAtZero: number | null; sinkSigner: boolean; card?: boolean }
+  | { cmd: 'open'; options: OpenOptions; wallAtZero: number | null; sinkSigner: boolean; card?: boolean; encrypt?: boolean }
   | { cmd: 'begin'; recording: number }
   | { cmd: 'end' }
   | { cmd: 'shutdown' }
@@ -105,6 +109,20 @@ class SinkSigner implements Signer {
     return new Uint8Array(64);
   }
 }
+
+/** Stands in for the secure element's Random and ECDH (the chip's time, not the engine's): fixed bytes. */
+class SinkElement implements KeyAgreement, RandomSource {
+  random(): Uint8Array {
+    return new Uint8Array(32).fill(7);
+  }
+
+  ephemeralEcdh(peer: Uint8Array): { ephemeral: Uint8Array; secret: Uint8Array } {
+    return { ephemeral: peer.slice(), secret: new Uint8Array(32).fill(9) };
+  }
+}
+
+/** A store content key's shape (SEC1 uncompressed); the sink element never computes with it. */
+const SINK_STORE_KEY = new Uint8Array(65).fill(4, 0, 1);
 
 const SOURCE_BYTES = 128 * 1024;
 let source: Uint8Array | undefined;
@@ -188,7 +206,8 @@ function handle(c: Command): unknown {
   switch (c.cmd) {
     case 'open': {
       clock = new VirtualClock(c.wallAtZero);
-      store = EvidenceStore.open({ ...c.options, root, signer: c.sinkSigner ? new SinkSigner() : new BridgedSigner(), clock, media: c.card ? sinkCard() : undefined });
+      const encryption = c.encrypt ? new StoreWrappedKeys(new SinkElement(), SINK_STORE_KEY) : undefined;
+      store = EvidenceStore.open({ ...c.options, root, signer: c.sinkSigner ? new SinkSigner() : new BridgedSigner(), clock, media: c.card ? sinkCard() : undefined, encryption });
       frame = 0;
       sample = 0;
       next = { frame: 0, audio: 0, fix: 0, started: false, lcg: 1 };
