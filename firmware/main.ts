@@ -20,23 +20,27 @@ import GNSS, { type GnssSample } from "../hal/gnss/gnss";
 import { BatteryMonitor } from "../hal/power/battery";
 import Pcf8563 from "../hal/rtc/pcf8563";
 import type { I2cIoClass } from "../hal/rtc/i2c-io";
-import type { KeyAgreement, RandomSource } from "../hal/crypto/key-agreement";
+import type { KeyAgreement, RandomSource, StateSecret } from "../hal/crypto/key-agreement";
 import ATECC608 from "../hal/secure-element/atecc608";
 import { fromHex, type SignatureChecker, type Signer } from "./core/evidence/index";
 import { StoreWrappedKeys, type EntryKeys } from "./core/evidence/entry-keys";
 import { MaintenanceService } from "./core/maintenance/service";
 import { CONFIG_DIR, encodeProvisioning, parseProvisioning, PROVISIONING_NEW_PATH, PROVISIONING_PATH, ProvisioningError, type Provisioning } from "./core/maintenance/provisioning";
-import { ensureDirectory, readSmallFile, replaceFile, statusOf } from "./core/storage/files-util";
+import { ensureDirectory } from "./core/storage/files-util";
 import { MaintenancePort } from "./maintenance-port";
 import { applyProvisioning, lastApplied } from "./core/maintenance/apply-provisioning";
 import { CHINA_2026, WorkingDays, type WorkCalendar } from "./core/policy/calendar";
 import type { ClipName, FeedbackPort, PromptPort } from "./core/recorder/ports";
 import { Recorder } from "./core/recorder/recorder";
 import { EvidenceStore } from "./core/storage/index";
+import { StateFileError, StateFiles } from "./core/storage/state-files";
 import { CardWatch, mediaVolumeOf } from "./core/storage/card-watch";
 import { DeviceClock } from "./device-clock";
 
 export const FIRMWARE_VERSION = "0.1.0";
+
+/** The secure element's part in encryption at rest: ECDH and random for content keys, the state secret for state files. */
+export type UnitElement = KeyAgreement & RandomSource & StateSecret;
 
 /**
  * The media profile: what fits the NOR flash budget (docs/STORAGE.md, npm run bench):
@@ -83,8 +87,8 @@ export interface DeviceEnv {
   volume?: string;
   /** The microSD slot (embedded:storage/card); undefined on a unit without one. */
   card?: Card;
-  /** What makes content keys (ECDH and random); default: the board's ATECC608, reached when a store key is set. */
-  element?: KeyAgreement & RandomSource;
+  /** What makes content keys and keeps the state secret; default: the board's ATECC608, reached only on an encrypting unit. */
+  element?: UnitElement;
   /**
    * The factory setting while the volume holds no provisioning (provisioning overrides it):
    * the designated store's content public key (130 hex digits, SEC1), and whether to record in
@@ -108,12 +112,12 @@ export interface RunningDevice {
 }
 
 /** The provisioning kept on the volume; undefined when there is none or it cannot be read (then the device is unprovisioned and says why in `problem`). */
-function loadProvisioning(root: Directory): { p?: Provisioning; problem?: string } {
-  if (!statusOf(root, PROVISIONING_PATH)) return {};
+function loadProvisioning(state: StateFiles): { p?: Provisioning; problem?: string } {
+  if (!state.exists(PROVISIONING_PATH)) return {};
   try {
-    return { p: parseProvisioning(readSmallFile(root, PROVISIONING_PATH), MEDIA_PROFILES) };
+    return { p: parseProvisioning(state.read(PROVISIONING_PATH), MEDIA_PROFILES) };
   } catch (e) {
-    if (e instanceof ProvisioningError) return { problem: e.message };
+    if (e instanceof ProvisioningError || e instanceof StateFileError) return { problem: e.message };
     throw e;
   }
 }
@@ -231,18 +235,24 @@ export function startDevice(env: DeviceEnv): RunningDevice {
   const expander = new Pca9554({ sensor: { io: I2C as unknown as I2cIoClass, ...BOARD.i2c, address: BOARD.expander.address } });
   const { expanderPin, activeLow } = BOARD.vibration;
   const indicators = new Indicators({ Digital, led: BOARD.led, vibration: { output: expander.output(expanderPin, activeLow ? 1 : 0), activeLow } });
-  const loaded = loadProvisioning(env.root);
+  // Content keys (FORMAT §7a): wrapped to the store's key when one is provisioned; without
+  // one the unit records in the clear only if its configuration allows it, else not at all.
+  // An encrypting unit also seals its own state files (they name the officer and the case).
+  let element = env.element;
+  let ownElement: ATECC608 | undefined;
+  const elementOf = (): UnitElement => (element ??= ownElement = new ATECC608({ sensor: { io: I2C as unknown as I2cIoClass, ...BOARD.i2c, address: BOARD.secureElement.address } }));
+  const storeKeyOf = (p: Provisioning | undefined) => (p ? p.storeContentKey : env.storeContentKey);
+  const state = new StateFiles(env.root, elementOf, () => storeKeyOf(provisioning) !== undefined);
+  const loaded = loadProvisioning(state);
   let provisioning = loaded.p;
   let core: Core | undefined;
   const profile = mediaProfileFor(env.card);
   let cardWatch: CardWatch | undefined;
+  // A provisioning pre-loaded in the clear (`quancheng flash` cannot seal: the secret never leaves the unit) is sealed at once.
+  if (provisioning && state.sealing && !state.isSealed(PROVISIONING_PATH)) state.write(PROVISIONING_PATH, PROVISIONING_NEW_PATH, encodeProvisioning(provisioning));
 
-  // Content keys (FORMAT §7a): wrapped to the store's key when one is provisioned; without
-  // one the unit records in the clear only if its configuration allows it, else not at all.
-  let element = env.element;
-  const elementOf = (): KeyAgreement & RandomSource => (element ??= new ATECC608({ sensor: { io: I2C as unknown as I2cIoClass, ...BOARD.i2c, address: BOARD.secureElement.address } }));
   const keysOf = (p: Provisioning | undefined): EntryKeys | undefined => {
-    const storePublic = p ? p.storeContentKey : env.storeContentKey;
+    const storePublic = storeKeyOf(p);
     return storePublic === undefined ? undefined : new StoreWrappedKeys(elementOf(), fromHex(storePublic));
   };
   const clearAllowed = () => (provisioning ? provisioning.allowClearRecording === true : env.allowClearRecording === true);
@@ -262,6 +272,7 @@ export function startDevice(env: DeviceEnv): RunningDevice {
     const recorder = new Recorder({
       store,
       root: env.root,
+      state,
       clock,
       prompts: promptPort(env.clips),
       feedback: feedbackPort(indicators),
@@ -284,16 +295,16 @@ export function startDevice(env: DeviceEnv): RunningDevice {
   /** A provisioning from the maintenance port: kept on the volume first, then applied and journaled. */
   const provision = (p: Provisioning, by: string) => {
     ensureDirectory(env.root, CONFIG_DIR);
-    replaceFile(env.root, PROVISIONING_PATH, PROVISIONING_NEW_PATH, encodeProvisioning(p));
     provisioning = p;
+    state.write(PROVISIONING_PATH, PROVISIONING_NEW_PATH, encodeProvisioning(p));
     if (!core) {
       core = startCore(p.deviceId);
       indicators.warning(false);
     } else core.store.encryptWith(keysOf(p));
-    applyProvisioning(env.root, core.store, core.recorder, p, lastApplied(env.root, MEDIA_PROFILES), by);
+    applyProvisioning(state, core.store, core.recorder, p, lastApplied(state, MEDIA_PROFILES), by);
   };
   // A provisioning pre-loaded on the volume (`quancheng flash`) is journaled at its first boot.
-  if (core && provisioning) applyProvisioning(env.root, core.store, core.recorder, provisioning, lastApplied(env.root, MEDIA_PROFILES), `${provisioning.provisionedBy} (pre-loaded)`);
+  if (core && provisioning) applyProvisioning(state, core.store, core.recorder, provisioning, lastApplied(state, MEDIA_PROFILES), `${provisioning.provisionedBy} (pre-loaded)`);
 
   const ensureCore = (): Core => {
     if (!core) throw new Error(loaded.problem ? `device not provisioned (${loaded.problem})` : "device not provisioned");
@@ -394,6 +405,7 @@ export function startDevice(env: DeviceEnv): RunningDevice {
       battery.close();
       gnss.close();
       core?.recorder.shutdown();
+      ownElement?.close();
       indicators.close();
       expander.close();
       rtc.close();

@@ -9,3 +9,8 @@ export interface KeyAgreement {
 export interface RandomSource {
   random(): Uint8Array;
 }
+
+/** A secret the unit keeps in its secure element for its own state files (not for evidence). */
+export interface StateSecret {
+  stateSecret(): Uint8Array;
+}

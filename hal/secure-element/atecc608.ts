@@ -93,6 +93,9 @@ interface ExecuteOptions {
   tempKeyFrom?: number;
 }
 
+/** The data slot holding the state secret. */
+export const STATE_SLOT = 8;
+
 export default class ATECC608 {
   target: unknown;
   #io: I2cIo | undefined;
@@ -217,6 +220,15 @@ export default class ATECC608 {
   /** Reads a data-zone slot's first 32 bytes; a secret slot (a private key) makes the chip refuse. */
   readSlot(slot: number, block = 0): Uint8Array {
     return this.read(Zone.DATA, dataAddress(slot, block), 32);
+  }
+
+  /**
+   * The unit's state secret: slot 8's first block, written with random bytes at
+   * personalization. It seals the unit's own state files (firmware/core/storage/state-files.ts),
+   * so a dump of the NOR alone does not give them up; it opens no evidence.
+   */
+  stateSecret(): Uint8Array {
+    return this.readSlot(STATE_SLOT);
   }
 
   /** The 9-byte serial number: SN[0:3] and SN[4:8] of the config zone (01 23 … EE on real parts). */

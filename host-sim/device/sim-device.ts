@@ -5,9 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clip } from '../../hal/media/clip';
-import type { KeyAgreement, RandomSource } from '../../hal/crypto/key-agreement';
 import { BOARD } from '../../hal/board';
-import { mediaProfileFor, startDevice, type RunningDevice } from '../../firmware/main';
+import { mediaProfileFor, startDevice, type RunningDevice, type UnitElement } from '../../firmware/main';
 import { CardHost } from '../card/card-host';
 import { CardSlot } from '../card/card-slot';
 import { slotPort } from '../card/card-volume';
@@ -50,7 +49,7 @@ export interface SimDeviceOptions {
   /** The designated store's content public key (130 hex digits) the factory setting encrypts to; undefined: the unit records in the clear. */
   storeContentKey?: string;
   /** Makes the content keys instead of the board's ATECC608 (Node engine only; tests comparing with a clear unit's timeline). */
-  element?: KeyAgreement & RandomSource;
+  element?: UnitElement;
   /** Written to the volume before the first power-on, as `quancheng flash` pre-loads it. */
   provisioning?: Provisioning;
   blockCount: number;

@@ -3,11 +3,11 @@
 // timeline (the ATECC608 model's GenKey + ECDH + Random cost ~107 ms of device time per entry,
 // which shifts every later capture).
 import { p256 } from '@noble/curves/p256';
-import type { KeyAgreement, RandomSource } from '../../hal/crypto/key-agreement';
+import type { KeyAgreement, RandomSource, StateSecret } from '../../hal/crypto/key-agreement';
 import { sha256 } from '../../firmware/core/evidence/hash';
 import { utf8Encode } from '../../firmware/core/evidence/utf8';
 
-export class SoftElement implements KeyAgreement, RandomSource {
+export class SoftElement implements KeyAgreement, RandomSource, StateSecret {
   readonly #seed: string;
   #draws = 0;
 
@@ -17,6 +17,10 @@ export class SoftElement implements KeyAgreement, RandomSource {
 
   random(): Uint8Array {
     return sha256(utf8Encode(`quancheng-soft-element-random:${this.#seed}:${this.#draws++}`));
+  }
+
+  stateSecret(): Uint8Array {
+    return sha256(utf8Encode(`quancheng-soft-element-state:${this.#seed}`));
   }
 
   ephemeralEcdh(peer: Uint8Array): { ephemeral: Uint8Array; secret: Uint8Array } {

@@ -58,6 +58,9 @@ const EXEC_MS: Record<number, number> = { [OP.READ]: 0.8, [OP.NONCE]: 2.5, [OP.R
 /** Parse errors and CRC errors are reported almost at once. */
 const REJECT_MS = 0.1;
 const REVISION = [0x00, 0x00, 0x60, 0x03];
+/** The data slot holding the unit's state secret (hal/secure-element/atecc608.ts). */
+const STATE_SLOT = 8;
+
 /** Data-zone slot sizes in bytes: slots 0…7 36, slot 8 416, slots 9…15 72. */
 const SLOT_SIZES = Array.from({ length: 16 }, (_, i) => (i < 8 ? 36 : i === 8 ? 416 : 72));
 
@@ -149,6 +152,8 @@ export class Atecc608 implements I2cTarget {
         }
       }
       this.#slots[0].set(this.#privateKey as Uint8Array);
+      // Slot 8's first block: the unit's state secret, written at personalization (random on a real part).
+      this.#slots[STATE_SLOT].set(sha256(`quancheng-atecc608-state:${this.#seed}`));
     }
   }
 

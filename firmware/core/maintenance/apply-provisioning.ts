@@ -2,28 +2,27 @@
 // assigned to, by whom), whether it came over the maintenance port or pre-loaded on the
 // volume by `quancheng flash`. The last provisioning journaled is kept beside the file, so a
 // reboot journals nothing twice and a pre-loaded one is journaled at its first boot.
-import type { Directory } from "embedded:storage/files";
 import { bytesEqual } from "../evidence/bytes";
 import type { Recorder } from "../recorder/recorder";
 import type { EvidenceStore } from "../storage/evidence-store";
-import { readSmallFile, replaceFile, statusOf } from "../storage/files-util";
+import type { StateFiles } from "../storage/state-files";
 import { encodeProvisioning, parseProvisioning, type Provisioning } from "./provisioning";
 
 export const APPLIED_PATH = "config/applied.json";
 const APPLIED_NEW_PATH = "config/applied.json.new";
 
 /** The provisioning last journaled, if any (a damaged copy counts as none: journaling again is harmless). */
-export function lastApplied(root: Directory, mediaProfiles: readonly string[]): Provisioning | undefined {
-  if (!statusOf(root, APPLIED_PATH)) return undefined;
+export function lastApplied(files: StateFiles, mediaProfiles: readonly string[]): Provisioning | undefined {
+  if (!files.exists(APPLIED_PATH)) return undefined;
   try {
-    return parseProvisioning(readSmallFile(root, APPLIED_PATH), mediaProfiles);
+    return parseProvisioning(files.read(APPLIED_PATH), mediaProfiles);
   } catch {
     return undefined;
   }
 }
 
 /** Journals what `p` changes relative to `before`, then records `p` as applied. */
-export function applyProvisioning(root: Directory, store: EvidenceStore, recorder: Recorder, p: Provisioning, before: Provisioning | undefined, by: string): void {
+export function applyProvisioning(files: StateFiles, store: EvidenceStore, recorder: Recorder, p: Provisioning, before: Provisioning | undefined, by: string): void {
   const encoded = encodeProvisioning(p);
   if (before && bytesEqual(encodeProvisioning(before), encoded)) return;
   const setting = (key: string, value: string, old: string | undefined) => {
@@ -42,5 +41,5 @@ export function applyProvisioning(root: Directory, store: EvidenceStore, recorde
   if (p.officer && (!officer || officer.name !== p.officer.name || officer.certificate !== p.officer.certificate || officer.unit !== p.unit))
     recorder.assignOfficer(p.officer.name, p.officer.certificate, p.unit, by);
   if (p.continuous !== recorder.memory.continuous) recorder.setContinuous(p.continuous, "technician");
-  replaceFile(root, APPLIED_PATH, APPLIED_NEW_PATH, encoded);
+  files.write(APPLIED_PATH, APPLIED_NEW_PATH, encoded);
 }

@@ -1,9 +1,9 @@
 // What the recorder must remember across reboots: numbering, the case and officer in
 // force, continuous mode, the recording a power cut interrupted, and the recordings still
-// waiting for offload with their deadlines. A small JSON file replaced atomically.
-import type { Directory } from "embedded:storage/files";
+// waiting for offload with their deadlines. A small JSON file replaced atomically (sealed on
+// an encrypting unit: it names the officer and the case, firmware/core/storage/state-files.ts).
 import { utf8Decode, utf8Encode } from "../evidence/index";
-import { readSmallFile, replaceFile, statusOf } from "../storage/files-util";
+import type { StateFiles } from "../storage/state-files";
 
 export interface PendingOffload {
   recording: number;
@@ -35,10 +35,10 @@ export function freshMemory(): RecorderMemory {
   return { nextRecording: 1, nextInterruption: 1, officer: null, caseTag: null, continuous: false, open: null, pending: [] };
 }
 
-export function loadMemory(root: Directory): RecorderMemory {
-  if (!statusOf(root, PATH)) return freshMemory();
+export function loadMemory(files: StateFiles): RecorderMemory {
+  if (!files.exists(PATH)) return freshMemory();
   try {
-    const m = JSON.parse(utf8Decode(readSmallFile(root, PATH))) as RecorderMemory;
+    const m = JSON.parse(utf8Decode(files.read(PATH))) as RecorderMemory;
     return { ...freshMemory(), ...m };
   } catch {
     // A damaged state file must not stop the device from recording: numbering restarts
@@ -47,6 +47,6 @@ export function loadMemory(root: Directory): RecorderMemory {
   }
 }
 
-export function saveMemory(root: Directory, m: RecorderMemory): void {
-  replaceFile(root, PATH, TMP, utf8Encode(JSON.stringify(m)));
+export function saveMemory(files: StateFiles, m: RecorderMemory): void {
+  files.write(PATH, TMP, utf8Encode(JSON.stringify(m)));
 }

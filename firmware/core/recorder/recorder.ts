@@ -17,6 +17,7 @@ import { StorageFullError, type EvidenceStore } from "../storage/index";
 import { PreEventBuffer, type BufferedMedia, type GnssFix } from "./pre-event";
 import type { ClockPort, FeedbackPort, PromptPort } from "./ports";
 import { loadMemory, saveMemory, type RecorderMemory } from "./recorder-state";
+import { StateFiles } from "../storage/state-files";
 
 export type Gesture = "record-short" | "record-long" | "mark-short" | "mark-long" | "both";
 export type RecorderState = "standby" | "recording" | "interrupted";
@@ -44,6 +45,8 @@ export interface RecorderOptions {
   warnWorkingDays?: number;
   /** Why a recording may not start now (FORMAT §7a: no store key and clear recording not allowed); undefined: it may. */
   recordingRefusal?: () => string | undefined;
+  /** Where the memory file is kept (sealed on an encrypting unit); default: in the clear on `root`. */
+  state?: StateFiles;
 }
 
 export class Recorder {
@@ -72,10 +75,11 @@ export class Recorder {
       noticeConfirmWindowMs: 60_000,
       warnWorkingDays: 2,
       recordingRefusal: () => undefined,
+      state: new StateFiles(options.root),
       ...options,
     };
     this.#pre = new PreEventBuffer(this.#o.preEventMs, this.#o.preEventBytes);
-    this.#mem = loadMemory(options.root);
+    this.#mem = loadMemory(this.#o.state);
     this.#afterBoot();
     this.#o.feedback.show(this.#state);
   }
@@ -226,7 +230,7 @@ export class Recorder {
   }
 
   #save(): void {
-    saveMemory(this.#o.root, this.#mem);
+    saveMemory(this.#o.state, this.#mem);
   }
 
   /** A recording that was open when power failed is an interruption (reason: power loss). */
