@@ -19,7 +19,7 @@ import { readProvisionFile } from '../flash/provision-file';
 import { makeStorageImage } from '../flash/storage-image';
 
 export const flashUsage =
-  'quancheng flash --provision FILE (--app FILE [--bootloader FILE] | --storage-only) [--partitions CSV] [--out DIR] [--port PORT [--baud N] [--dry-run]] [--json]';
+  'quancheng flash --provision FILE [--store-public FILE|STOREDIR] (--app FILE [--bootloader FILE] | --storage-only) [--partitions CSV] [--out DIR] [--port PORT [--baud N] [--dry-run]] [--json]';
 
 const DEFAULT_BAUD = 460800;
 
@@ -61,7 +61,7 @@ interface KitFile extends Part {
 
 export function runFlash(argv: readonly string[], io: Io): number {
   const args = parseArgs('flash', argv, {
-    values: ['provision', 'app', 'bootloader', 'partitions', 'out', 'port', 'baud'],
+    values: ['provision', 'store-public', 'app', 'bootloader', 'partitions', 'out', 'port', 'baud'],
     switches: ['storage-only', 'dry-run', 'json'],
     positionals: [],
   });
@@ -89,7 +89,7 @@ export function runFlash(argv: readonly string[], io: Io): number {
     if (e instanceof LayoutError || e instanceof PartitionTableError) throw new UsageError(`flash: ${csvPath}: ${e.message}`);
     throw e;
   }
-  const provisioning = readProvisionFile(provisionPath);
+  const provisioning = readProvisionFile(provisionPath, v('store-public'));
   const deviceId = (JSON.parse(new TextDecoder().decode(provisioning)) as { deviceId: string }).deviceId;
   const app = v('app') ? espImage(v('app')!, 'app', layout.app.size) : undefined;
   const bootloader = v('bootloader') ? espImage(v('bootloader')!, 'bootloader', TABLE_OFFSET - BOOTLOADER_OFFSET) : undefined;

@@ -17,7 +17,7 @@ import { DirectoryStore, StoreError, StoreRefusal, type EvidenceStoreBackend } f
 import { HttpStoreBackend } from '../store/http-backend';
 
 export const statusUsage = 'quancheng status --port PORT [--json]';
-export const provisionUsage = 'quancheng provision FILE --port PORT [--technician ID --key FILE] [--json]   (the first provisioning needs no key)';
+export const provisionUsage = 'quancheng provision FILE [--store-public FILE|STOREDIR] --port PORT [--technician ID --key FILE] [--json]   (the first provisioning needs no key)';
 export const timeUsage = 'quancheng time --port PORT --technician ID --key FILE [--set ISO-TIME] [--json]   (default: this computer\'s clock)';
 export const offloadUsage = 'quancheng offload --port PORT --to STORE|URL [--store-user NAME] --technician ID --key FILE [--reclaim] [--json]   (URL: quancheng serve; password in QUANCHENG_STORE_PASSWORD)';
 export const keygenUsage = 'quancheng keygen FILE   (a technician key; prints the public key to provision)';
@@ -83,8 +83,8 @@ export function runStatus(argv: readonly string[], io: Io): Promise<number> {
 }
 
 export function runProvision(argv: readonly string[], io: Io): Promise<number> {
-  const args = parseArgs('provision', argv, { values: [...PORT, ...LOGIN], switches: ['json'], positionals: ['FILE'] });
-  const p = loadProvisionFile(args.positionals[0], 'provision');
+  const args = parseArgs('provision', argv, { values: [...PORT, ...LOGIN, 'store-public'], switches: ['json'], positionals: ['FILE'] });
+  const p = loadProvisionFile(args.positionals[0], 'provision', args.values.get('store-public'));
   return withDevice('provision', args, io, async (client, login) => {
     const hello = await client.call({ cmd: 'hello' });
     if (hello.head.provisioned === true) await login();

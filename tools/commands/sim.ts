@@ -15,7 +15,7 @@ import { EXIT_OK, UsageError } from '../errors';
 import type { Io } from '../io';
 import { formatReport } from '../report/verify-text';
 
-export const simUsage = 'quancheng sim [--scenario NAME|FILE] [--seed N] [--engine node|xs] [--cut-at OP] [--provision FILE] [--out DIR] [--json] [--serve SOCKET]';
+export const simUsage = 'quancheng sim [--scenario NAME|FILE] [--seed N] [--engine node|xs] [--cut-at OP] [--provision FILE [--store-public FILE|STOREDIR]] [--out DIR] [--json] [--serve SOCKET]';
 
 function integer(text: string | undefined, flag: string, fallback: number): number {
   if (text === undefined) return fallback;
@@ -24,7 +24,7 @@ function integer(text: string | undefined, flag: string, fallback: number): numb
 }
 
 export function runSim(argv: readonly string[], io: Io): number | Promise<number> {
-  const args = parseArgs('sim', argv, { values: ['scenario', 'seed', 'engine', 'cut-at', 'out', 'serve', 'provision'], switches: ['json'], positionals: [] });
+  const args = parseArgs('sim', argv, { values: ['scenario', 'seed', 'engine', 'cut-at', 'out', 'serve', 'provision', 'store-public'], switches: ['json'], positionals: [] });
   const engine = args.values.get('engine') ?? 'node';
   if (engine !== 'node' && engine !== 'xs') throw new UsageError(`sim: --engine must be node or xs, got ${JSON.stringify(engine)}`);
   const name = args.values.get('scenario') ?? 'shift';
@@ -41,7 +41,8 @@ export function runSim(argv: readonly string[], io: Io): number | Promise<number
   const provisionFile = args.values.get('provision');
   const serve = args.values.get('serve');
   if (serve !== undefined && engine !== 'node') throw new UsageError('sim: --serve runs the Node engine (the XS harness drives the firmware synchronously)');
-  const options = { seed, cutAtOp: cut === undefined ? undefined : integer(cut, 'cut-at', 0), provisioning: provisionFile === undefined ? undefined : loadProvisionFile(provisionFile, 'sim') };
+  const options = { seed, cutAtOp: cut === undefined ? undefined : integer(cut, 'cut-at', 0), provisioning: provisionFile === undefined ? undefined : loadProvisionFile(provisionFile, 'sim', args.values.get('store-public')) };
+  if (provisionFile === undefined && args.values.has('store-public')) throw new UsageError('sim: --store-public goes with --provision');
   // The same firmware, on Node or in the real XS engine, on the same simulated hardware.
   const result = engine === 'xs' ? runScenarioXs(scenario, options) : runScenario(scenario, options);
   mkdirSync(out, { recursive: true });

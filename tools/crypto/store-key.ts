@@ -3,7 +3,7 @@
 // content-key.pem (private, PKCS#8, 0600) beside content-key.pub.pem (SPKI); that is not
 // the store's receipt-signing key (store-key.pem). `--store-key FILE|STOREDIR` names it
 // on the reading commands; bad input is one line.
-import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { FormatError, isEncryptedEntry, parseEntry, type EntryFile, type EntryOpener } from '../../firmware/core/evidence';
@@ -23,6 +23,29 @@ export function storeKeyPath(path: string): string {
     // not there: loadStoreKey says so
   }
   return dir ? join(path, CONTENT_KEY_FILE) : path;
+}
+
+/**
+ * The designated store's content public key as provisioning carries it (130 hex digits, SEC1
+ * uncompressed), from its content-key.pub.pem or a store directory holding one; UsageError
+ * (exit 2) in one line otherwise.
+ */
+export function loadStorePublic(path: string, command: string): string {
+  let file = path;
+  try {
+    if (statSync(path).isDirectory()) file = join(path, CONTENT_PUBLIC_KEY_FILE);
+  } catch {
+    throw new UsageError(`${command}: --store-public ${path}: no such file or store directory`);
+  }
+  let key: KeyObject;
+  try {
+    key = createPublicKey(readFileSync(file));
+  } catch {
+    throw new UsageError(`${command}: --store-public ${file}: not a public key (expected the store's ${CONTENT_PUBLIC_KEY_FILE})`);
+  }
+  const jwk = key.export({ format: 'jwk' });
+  if (key.asymmetricKeyType !== 'ec' || jwk.crv !== 'P-256') throw new UsageError(`${command}: --store-public ${file}: not a P-256 key`);
+  return `04${Buffer.from(jwk.x!, 'base64url').toString('hex')}${Buffer.from(jwk.y!, 'base64url').toString('hex')}`;
 }
 
 /** A P-256 private key from a PEM file or a store directory, or UsageError (exit 2) saying what is wrong. */
