@@ -107,7 +107,8 @@ export async function wormOffloadThroughput(makePath: PathMaker = s3Path, label 
   try {
     for (let i = 0; i <= runs; i++) {
       // Run 0 warms both paths up and is not counted.
-      const path = await makePath(s3, `bench-store-${label.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}-${i}`, deviceId, batch);
+      // S3 bucket names are at most 63 characters.
+      const path = await makePath(s3, `bench-store-${label.replace(/[^a-z0-9]+/gi, '-').toLowerCase().slice(0, 32).replace(/-$/, '')}-${i}`, deviceId, batch);
       let t0 = process.hrtime.bigint();
       const added = await path.accept(deviceId, batch);
       const storeS = Number(process.hrtime.bigint() - t0) / 1e9;
