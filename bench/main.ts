@@ -79,10 +79,19 @@ function printFigures(figures: readonly Figure[]): void {
   }
 }
 
+const HOP_LABEL = 'quancheng serve over loopback HTTP, client in its own process';
+
 async function main(): Promise<void> {
   // `node dist/bench.cjs --encryption`: the encryption figures alone, nothing written.
   if (process.argv.includes('--encryption')) {
     const figures = await encryptionCost();
+    printFigures(figures);
+    if (process.argv.includes('--methods')) for (const f of figures) process.stdout.write(`\n${f.figure}: ${f.method}\n`);
+    return;
+  }
+  // `node dist/bench.cjs --worm`: the WORM store figures alone (SeaweedFS), nothing written.
+  if (process.argv.includes('--worm')) {
+    const figures = [...(await wormOffloadThroughput()), ...(await wormOffloadThroughput(httpHopPath, HOP_LABEL))];
     printFigures(figures);
     if (process.argv.includes('--methods')) for (const f of figures) process.stdout.write(`\n${f.figure}: ${f.method}\n`);
     return;
@@ -108,7 +117,7 @@ async function main(): Promise<void> {
   step('offload');
   const offload = await offloadThroughput();
   step('WORM offload into SeaweedFS');
-  const worm = [...(await wormOffloadThroughput()), ...(await wormOffloadThroughput(httpHopPath, 'quancheng serve over loopback HTTP, client in its own process'))];
+  const worm = [...(await wormOffloadThroughput()), ...(await wormOffloadThroughput(httpHopPath, HOP_LABEL))];
   const board = await deadlineBoard();
   step('estimates');
   const flash = PROFILES.map((p) => profileFlash(p));

@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -24,11 +24,14 @@ import { SqliteDb } from '../tools/store/sql/sqlite-db';
 import { S3EvidenceStore } from '../tools/store/s3-store';
 import { startSeaweed, weedPath } from '../tools/store/seaweedfs-mini';
 import type { Figure } from './figure';
+import { cpuDuring } from './process-cpu';
 
 /** One path into the store, ready to run: `accept` sends the batch and says how many entries were added; `close` ends what it started. */
 export interface OffloadPath {
   /** The service's address, when the path goes through one. */
   url?: string;
+  /** Processes of its own the path runs (a client), whose CPU time counts with the engine's and this process's. */
+  pids?: Record<string, number>;
   accept(deviceId: string, batch: readonly OffloadEntry[]): Promise<number>;
   close?: () => Promise<void>;
 }
@@ -76,6 +79,7 @@ export const httpHopPath: PathMaker = async (s3, bucket, deviceId, batch) => {
   if ((await nextLine()) !== 'ready') throw new Error('bench: the offload client did not get ready');
   return {
     url,
+    pids: { client: client.pid ?? 0 },
     accept: async () => {
       client.stdin!.write('go\n');
       return (JSON.parse(await nextLine()) as { added: number }).added;
@@ -104,13 +108,21 @@ export async function wormOffloadThroughput(makePath: PathMaker = s3Path, label 
   const runs = 5;
   let viaStore = Infinity;
   let direct = Infinity;
+  // CPU ms over the counted runs, by process: on a machine whose cores the engine, the
+  // service and the client share, the throughput ratio is a ratio of CPU spent per byte.
+  const storeCpu: Record<string, number> = {};
+  const directCpu: Record<string, number> = {};
+  const addCpu = (to: Record<string, number>, ms: Record<string, number>) => {
+    for (const [k, v] of Object.entries(ms)) to[k] = (to[k] ?? 0) + v;
+  };
   try {
     for (let i = 0; i <= runs; i++) {
       // Run 0 warms both paths up and is not counted.
       // S3 bucket names are at most 63 characters.
       const path = await makePath(s3, `bench-store-${label.replace(/[^a-z0-9]+/gi, '-').toLowerCase().slice(0, 32).replace(/-$/, '')}-${i}`, deviceId, batch);
+      const pids = { engine: server.pid, [path.pids ? 'service' : 'store']: process.pid, ...path.pids };
       let t0 = process.hrtime.bigint();
-      const added = await path.accept(deviceId, batch);
+      const { result: added, cpuMs: storeMs } = await cpuDuring(pids, () => path.accept(deviceId, batch));
       const storeS = Number(process.hrtime.bigint() - t0) / 1e9;
       await path.close?.();
       if (added !== batch.length) throw new Error(`bench: the store added ${added} of ${batch.length} entries`);
@@ -129,11 +141,13 @@ export async function wormOffloadThroughput(makePath: PathMaker = s3Path, label 
           await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `entries/${e.seq}.qce`, Body: e.bytes }));
         }
       };
-      await Promise.all(Array.from({ length: 4 }, put));
+      const { cpuMs: directMs } = await cpuDuring({ engine: server.pid, client: process.pid }, () => Promise.all(Array.from({ length: 4 }, put)));
       const directS = Number(process.hrtime.bigint() - t0) / 1e9;
       if (i > 0) {
         viaStore = Math.min(viaStore, storeS);
         direct = Math.min(direct, directS);
+        addCpu(storeCpu, storeMs);
+        addCpu(directCpu, directMs);
       }
     }
   } finally {
@@ -145,5 +159,17 @@ export async function wormOffloadThroughput(makePath: PathMaker = s3Path, label 
     { figure: `WORM offload throughput (${label} into SeaweedFS)`, value: mb / viaStore, unit: 'MB/s', aim: '', method: `${batch.length} entries of 60 s, ${mb.toFixed(1)} MB, one accept() into a fresh bucket, best of ${runs}` },
     { figure: `the same bytes by plain PutObject into SeaweedFS (beside ${label})`, value: mb / direct, unit: 'MB/s', aim: '', method: `same entries, one object each, 4 in flight, same client, best of ${runs}, interleaved` },
     { figure: `WORM offload (${label}) ÷ direct S3 writes`, value: direct / viaStore, unit: 'ratio', aim: '≥ 0.8', method: 'same run, same bytes, same engine', against: 'plain PutObject of the same bytes, same run' },
+    {
+      figure: `CPU per byte, WORM offload (${label}) ÷ direct S3 writes`,
+      value: sum(storeCpu) / sum(directCpu),
+      unit: 'ratio',
+      aim: '',
+      method: `CPU ms of every process over the ${runs} counted runs: ${spent(storeCpu)}, against ${spent(directCpu)} (${cores()} cores shared)`,
+      against: 'the CPU plain PutObject of the same bytes spends, same run',
+    },
   ];
 }
+
+const sum = (ms: Record<string, number>) => Object.values(ms).reduce((a, b) => a + b, 0);
+const spent = (ms: Record<string, number>) => Object.entries(ms).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ');
+const cores = () => availableParallelism();

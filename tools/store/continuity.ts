@@ -8,6 +8,7 @@ import {
   bytesEqual,
   checkDeviceId,
   checkIntegrity,
+  entryHashSpan,
   FormatError,
   genesisLink,
   keyIdOf,
@@ -115,7 +116,7 @@ export class BatchPlanner {
     if (this.#key === undefined && e.seq > 0) this.#key = this.#held.deviceKey();
     const checked = checkEntry(this.#deviceId, e, this.#prevLink, this.#key, this.#checker);
     if (e.seq === 0) this.#key = this.#learnedKey = checked.key;
-    const entry = { seq: e.seq, bytes: e.bytes, sha256: sha256Hex(e.bytes), link: checked.link };
+    const entry = { seq: e.seq, bytes: e.bytes, sha256: checked.sha256, link: checked.link };
     this.#added.push(entry);
     this.#prevLink = checked.link;
     return entry;
@@ -133,7 +134,7 @@ function checkEntry(
   prevLink: Uint8Array,
   key: Uint8Array | undefined,
   checker: SignatureChecker,
-): { link: Uint8Array; key: Uint8Array } {
+): { link: Uint8Array; key: Uint8Array; sha256: string } {
   let parsed;
   try {
     parsed = parseEntry(e.bytes);
@@ -141,7 +142,12 @@ function checkEntry(
     if (err instanceof FormatError) throw new StoreRefusal('malformed', e.seq, err.message);
     throw err;
   }
-  const integ = checkIntegrity(parsed);
+  // The entry hash and the file's SHA-256 (its object name) in one pass: the file is the
+  // entry hash span and the seal's last fields, so the running hash is forked at the span.
+  const span = entryHashSpan(parsed);
+  const running = createHash('sha256').update(span);
+  const integ = checkIntegrity(parsed, new Uint8Array(running.copy().digest()));
+  const sha256 = running.update(e.bytes.subarray(span.length)).digest('hex');
   if (!integ.entryHashOk) throw new StoreRefusal('modified', e.seq, 'entry hash does not match its bytes');
   if (!integ.countOk) throw new StoreRefusal('modified', e.seq, `seal counts ${parsed.seal.count} records, entry has ${parsed.records.length}`);
   if (!integ.linkOk) throw new StoreRefusal('modified', e.seq, 'seal link does not follow from the entry hash');
@@ -158,5 +164,5 @@ function checkEntry(
   if (!bytesEqual(parsed.seal.keyId, keyIdOf(key)))
     throw new StoreRefusal('foreign-key', e.seq, `sealed by key ${toHex(parsed.seal.keyId)}, the device key is ${toHex(keyIdOf(key))}`);
   if (!checker.verify(key, parsed.seal.link, parsed.seal.signature)) throw new StoreRefusal('bad-signature', e.seq, 'seal signature does not verify under the device key');
-  return { link: parsed.seal.link.slice(), key };
+  return { link: parsed.seal.link.slice(), key, sha256 };
 }

@@ -334,7 +334,7 @@ export class S3EvidenceStore implements EvidenceStoreBackend {
   /** Writes an entry object once; one already there (a resumed offload, the same bytes) is reused. */
   async #putEntryObject(sha256: string, bytes: Uint8Array): Promise<string> {
     const key = ObjectStore.relPath(sha256);
-    const version = await this.#putOnce(key, bytes, 'application/octet-stream');
+    const version = await this.#putOnce(key, bytes, 'application/octet-stream', sha256);
     if (version) return version;
     const first = (await firstVersions(this.s3, this.bucket, key)).get(key);
     if (!first) throw new StoreError(`s3://${this.bucket}/${key}: refused as existing, but has no version`);
@@ -343,20 +343,25 @@ export class S3EvidenceStore implements EvidenceStoreBackend {
     return first;
   }
 
-  /** PutObject if the key does not exist, locked in compliance mode; its version id, or undefined when the key existed. */
-  async #putOnce(key: string, body: Uint8Array, contentType: string): Promise<string | undefined> {
+  /**
+   * PutObject if the key does not exist, locked in compliance mode; its version id, or
+   * undefined when the key existed. sha256 (hex), when the caller already hashed the body, is
+   * sent as the signature's payload hash: the client need not hash the body again, and the
+   * engine refuses bytes that do not match it (XAmzContentSHA256Mismatch).
+   */
+  async #putOnce(key: string, body: Uint8Array, contentType: string, sha256?: string): Promise<string | undefined> {
+    const put = new PutObjectCommand({
+      Bucket: this.bucket,
+      Key: key,
+      Body: body,
+      ContentType: contentType,
+      IfNoneMatch: '*',
+      ObjectLockMode: 'COMPLIANCE',
+      ObjectLockRetainUntilDate: new Date(this.#now() + this.#retentionMs),
+    });
+    if (sha256) withPayloadHash(put, sha256);
     try {
-      const r = await this.s3.send(
-        new PutObjectCommand({
-          Bucket: this.bucket,
-          Key: key,
-          Body: body,
-          ContentType: contentType,
-          IfNoneMatch: '*',
-          ObjectLockMode: 'COMPLIANCE',
-          ObjectLockRetainUntilDate: new Date(this.#now() + this.#retentionMs),
-        }),
-      );
+      const r = await this.s3.send(put);
       if (!r.VersionId) throw new StoreError(`s3://${this.bucket}: wrote ${key} without a version id: the bucket has no versioning and Object Lock`);
       return r.VersionId;
     } catch (e) {
@@ -380,6 +385,18 @@ export class S3EvidenceStore implements EvidenceStoreBackend {
     }
     return key;
   }
+}
+
+/** Sets x-amz-content-sha256, which SigV4 signs as the payload hash instead of hashing the body itself. */
+function withPayloadHash(put: PutObjectCommand, sha256: string): void {
+  put.middlewareStack.add(
+    (next) => (args) => {
+      const request = args.request as { headers?: Record<string, string> };
+      if (request.headers) request.headers['x-amz-content-sha256'] = sha256;
+      return next(args);
+    },
+    { step: 'build', name: 'quanchengPayloadHash' },
+  );
 }
 
 /** Runs the tasks given to it at most n at a time, in the order given. */

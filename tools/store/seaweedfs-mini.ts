@@ -21,6 +21,8 @@ export interface SeaweedServer {
   readonly endpoint: string;
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
+  /** The weed process (the bench reads its CPU time). */
+  readonly pid: number;
   /** A client for this server (path-style, the credentials above). */
   client(): S3Client;
   stop(): Promise<void>;
@@ -96,7 +98,7 @@ export async function startSeaweed(weed: string): Promise<SeaweedServer> {
     }
     rmSync(dir, { recursive: true, force: true });
   };
-  const server: SeaweedServer = { endpoint, accessKeyId, secretAccessKey, client: () => s3Client({ endpoint, accessKeyId, secretAccessKey }), stop };
+  const server: SeaweedServer = { endpoint, accessKeyId, secretAccessKey, pid: child.pid ?? 0, client: () => s3Client({ endpoint, accessKeyId, secretAccessKey }), stop };
   try {
     await waitReady(server, child, () => log);
   } catch (e) {

@@ -137,13 +137,22 @@ function recordCheckOk(bytes: Uint8Array, rec: RecordSpan): boolean {
   return bytesEqual(recordHash.finish(), spanCheck(bytes, rec));
 }
 
+/** The bytes the entry hash covers: everything before the seal's entry hash field. */
+export function entryHashSpan(e: ParsedEntry): Uint8Array {
+  return e.bytes.subarray(0, e.seal.offset + SEAL_COVERED_SIZE);
+}
+
 /**
  * Recomputes an entry's hashes. One pass over the bytes when the entry is intact; the
  * per-record checks are recomputed only to say which records changed when it is not.
+ * A caller that already hashed entryHashSpan(e) (the store, hashing the whole file in the
+ * same pass) passes that hash in.
  */
-export function checkIntegrity(e: ParsedEntry): EntryIntegrity {
-  entryHash.write(e.bytes.subarray(0, e.seal.offset + SEAL_COVERED_SIZE));
-  const computed = entryHash.finish();
+export function checkIntegrity(e: ParsedEntry, computed?: Uint8Array): EntryIntegrity {
+  if (!computed) {
+    entryHash.write(entryHashSpan(e));
+    computed = entryHash.finish();
+  }
   const entryHashOk = bytesEqual(computed, e.seal.entryHash);
   const badRecords: number[] = [];
   if (!entryHashOk) for (let i = 0; i < e.records.length; i++) if (!recordCheckOk(e.bytes, e.records[i])) badRecords.push(i);
