@@ -91,7 +91,7 @@ async function main(): Promise<void> {
   }
   // `node dist/bench.cjs --worm`: the WORM store figures alone (SeaweedFS), nothing written.
   if (process.argv.includes('--worm')) {
-    const figures = [...(await wormOffloadThroughput()), ...(await wormOffloadThroughput(httpHopPath, HOP_LABEL))];
+    const figures = [...(await wormOffloadThroughput()), ...(await wormOffloadThroughput(httpHopPath(HOP_LABEL)))];
     printFigures(figures);
     if (process.argv.includes('--methods')) for (const f of figures) process.stdout.write(`\n${f.figure}: ${f.method}\n`);
     return;
@@ -117,7 +117,7 @@ async function main(): Promise<void> {
   step('offload');
   const offload = await offloadThroughput();
   step('WORM offload into SeaweedFS');
-  const worm = [...(await wormOffloadThroughput()), ...(await wormOffloadThroughput(httpHopPath, HOP_LABEL))];
+  const worm = [...(await wormOffloadThroughput()), ...(await wormOffloadThroughput(httpHopPath(HOP_LABEL)))];
   const board = await deadlineBoard();
   step('estimates');
   const flash = PROFILES.map((p) => profileFlash(p));

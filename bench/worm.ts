@@ -36,65 +36,101 @@ export interface OffloadPath {
   close?: () => Promise<void>;
 }
 
-/** Makes a fresh, empty path for one run (its own bucket), given the S3 client of the engine and the batch it will send. */
-export type PathMaker = (s3: S3Client, bucket: string, deviceId: string, batch: readonly OffloadEntry[]) => Promise<OffloadPath>;
+/**
+ * A way into the store. `open` makes a fresh, empty path for one run (its own bucket), given
+ * the S3 client of the engine and the batch it will send; `end` stops what lasts across runs.
+ */
+export interface PathKind {
+  label: string;
+  open(s3: S3Client, bucket: string, deviceId: string, batch: readonly OffloadEntry[]): Promise<OffloadPath>;
+  end?(): Promise<void>;
+}
 
 const newS3Store = (s3: S3Client, bucket: string): Promise<S3EvidenceStore> => {
   const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   return S3EvidenceStore.create(s3, bucket, 'bench-worm', pem, { retentionDays: 1 });
 };
 
-const s3Path: PathMaker = async (s3, bucket) => {
-  const store = await newS3Store(s3, bucket);
-  return { accept: async (deviceId, batch) => (await store.accept(deviceId, batch)).added };
+export const s3Path: PathKind = {
+  label: 'S3 backend',
+  open: async (s3, bucket) => {
+    const store = await newS3Store(s3, bucket);
+    return { accept: async (deviceId, batch) => (await store.accept(deviceId, batch)).added };
+  },
 };
 
-/**
- * The service's hop: `quancheng serve`'s service over the S3 store (its SQLite index in a
- * temporary directory), on loopback HTTP, offloaded into by a technician's HttpStoreBackend
- * in its own process (dist/bench-offload-client.cjs), started, loaded and logged in before
- * the clock starts; the clock runs from "go" to its answer.
- */
-export const httpHopPath: PathMaker = async (s3, bucket, deviceId, batch) => {
-  const store = await newS3Store(s3, bucket);
-  const dir = mkdtempSync(join(tmpdir(), 'qc-bench-serve-'));
-  const service = await openService({ backend: store, source: s3Source(store), db: SqliteDb.open(join(dir, 'index.sqlite')), dataDir: dir, now: Date.now });
-  await addAccount(service.db, 'bench', 'technician', 'bench password 1', Date.now());
-  const server = serviceServer(service);
-  const url = await listen(server, '127.0.0.1', 0);
-  const entries = join(dir, 'entries');
-  mkdirSync(entries);
-  for (const e of batch) writeFileSync(join(entries, `${e.seq}.qce`), e.bytes);
-  const client = spawn(process.execPath, [join(repoRoot(), 'dist', 'bench-offload-client.cjs'), url, deviceId, entries], {
+/** The technician's client process of the hop, started once and reused by every run (so run 0 warms it up too). */
+interface HopClient {
+  pid: number;
+  ask(line: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+function startHopClient(deviceId: string, batch: readonly OffloadEntry[]): HopClient {
+  const dir = mkdtempSync(join(tmpdir(), 'qc-bench-client-'));
+  for (const e of batch) writeFileSync(join(dir, `${e.seq}.qce`), e.bytes);
+  const client = spawn(process.execPath, [join(repoRoot(), 'dist', 'bench-offload-client.cjs'), deviceId, dir], {
     env: { ...process.env, QC_BENCH_LOGIN: 'bench:bench password 1' },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const exited = new Promise<number | null>((resolve) => client.on('exit', resolve));
   const lines = createInterface({ input: client.stdout! })[Symbol.asyncIterator]();
-  const nextLine = async (): Promise<string> => {
-    const l = await lines.next();
-    if (l.done) throw new Error(`bench: the offload client ended (exit ${await exited})`);
-    return l.value as string;
-  };
-  if ((await nextLine()) !== 'ready') throw new Error('bench: the offload client did not get ready');
   return {
-    url,
-    pids: { client: client.pid ?? 0 },
-    accept: async () => {
-      client.stdin!.write('go\n');
-      return (JSON.parse(await nextLine()) as { added: number }).added;
+    pid: client.pid ?? 0,
+    ask: async (line) => {
+      client.stdin!.write(line + '\n');
+      const l = await lines.next();
+      if (l.done) throw new Error(`bench: the offload client ended (exit ${await exited})`);
+      return l.value as string;
     },
-    close: async () => {
+    stop: async () => {
       client.stdin!.end();
       await exited;
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await service.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
-};
+}
 
-export async function wormOffloadThroughput(makePath: PathMaker = s3Path, label = 'S3 backend'): Promise<Figure[]> {
+/**
+ * The service's hop: `quancheng serve`'s service over the S3 store (its SQLite index in a
+ * temporary directory), on loopback HTTP, offloaded into by a technician's HttpStoreBackend
+ * in its own process (dist/bench-offload-client.cjs), loaded once, connected and logged in
+ * to each run's service before the clock starts; the clock runs from "go" to its answer.
+ */
+export function httpHopPath(label: string): PathKind {
+  let client: HopClient | undefined;
+  return {
+    label,
+    open: async (s3, bucket, deviceId, batch) => {
+      client ??= startHopClient(deviceId, batch);
+      const hop = client;
+      const store = await newS3Store(s3, bucket);
+      const dir = mkdtempSync(join(tmpdir(), 'qc-bench-serve-'));
+      const service = await openService({ backend: store, source: s3Source(store), db: SqliteDb.open(join(dir, 'index.sqlite')), dataDir: dir, now: Date.now });
+      await addAccount(service.db, 'bench', 'technician', 'bench password 1', Date.now());
+      const server = serviceServer(service);
+      const url = await listen(server, '127.0.0.1', 0);
+      if ((await hop.ask(`connect ${url}`)) !== 'ready') throw new Error('bench: the offload client did not get ready');
+      return {
+        url,
+        pids: { client: hop.pid },
+        accept: async () => (JSON.parse(await hop.ask('go')) as { added: number }).added,
+        close: async () => {
+          await new Promise<void>((resolve) => server.close(() => resolve()));
+          await service.close();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    },
+    end: async () => {
+      await client?.stop();
+      client = undefined;
+    },
+  };
+}
+
+export async function wormOffloadThroughput(kind: PathKind = s3Path): Promise<Figure[]> {
+  const label = kind.label;
   const root = repoRoot();
   const weed = weedPath(root, readFileSync(join(root, 'scripts', 'seaweedfs.version'), 'utf8'));
   if (!existsSync(weed)) throw new Error(`bench: SeaweedFS is not built (${weed}); run scripts/build-seaweedfs.sh`);
@@ -119,7 +155,7 @@ export async function wormOffloadThroughput(makePath: PathMaker = s3Path, label 
     for (let i = 0; i <= runs; i++) {
       // Run 0 warms both paths up and is not counted.
       // S3 bucket names are at most 63 characters.
-      const path = await makePath(s3, `bench-store-${label.replace(/[^a-z0-9]+/gi, '-').toLowerCase().slice(0, 32).replace(/-$/, '')}-${i}`, deviceId, batch);
+      const path = await kind.open(s3, `bench-store-${label.replace(/[^a-z0-9]+/gi, '-').toLowerCase().slice(0, 32).replace(/-$/, '')}-${i}`, deviceId, batch);
       const pids = { engine: server.pid, [path.pids ? 'service' : 'store']: process.pid, ...path.pids };
       let t0 = process.hrtime.bigint();
       const { result: added, cpuMs: storeMs } = await cpuDuring(pids, () => path.accept(deviceId, batch));
@@ -151,6 +187,7 @@ export async function wormOffloadThroughput(makePath: PathMaker = s3Path, label 
       }
     }
   } finally {
+    await kind.end?.();
     s3.destroy();
     await server.stop();
   }

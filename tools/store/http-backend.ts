@@ -4,7 +4,6 @@
 // the session token as a Bearer token. A refusal comes back as the StoreRefusal it was.
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { Readable } from 'node:stream';
 import { fromHex } from '../../firmware/core/evidence';
 import type { AcceptResult, EvidenceStoreBackend, OffloadEntry, StoreIdentity, StorePosition } from './backend';
 import { StoreError, StoreRefusal, type RefusalReason } from './errors';
@@ -91,9 +90,15 @@ function postBatch(url: URL, token: string, entries: readonly OffloadEntry[]): P
   return new Promise((resolve, reject) => {
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     const req = send(url, { method: 'POST', headers: { 'content-type': 'application/octet-stream', authorization: `Bearer ${token}` } }, (res: IncomingMessage) => {
-      const headers = new Headers();
-      for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') headers.set(k, v);
-      resolve(new Response(Readable.toWeb(res) as ReadableStream<Uint8Array>, { status: res.statusCode, statusText: res.statusMessage, headers }));
+      // The answer is a short JSON document: read whole, then one Response (no web stream over the socket).
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', (e) => reject(noAnswer(url, e)));
+      res.on('end', () => {
+        const headers = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') headers.set(k, v);
+        resolve(new Response(Buffer.concat(chunks), { status: res.statusCode, statusText: res.statusMessage, headers }));
+      });
     });
     req.on('error', (e) => reject(noAnswer(url, e)));
     void (async () => {
