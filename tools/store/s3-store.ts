@@ -346,8 +346,9 @@ export class S3EvidenceStore implements EvidenceStoreBackend {
   /**
    * PutObject if the key does not exist, locked in compliance mode; its version id, or
    * undefined when the key existed. sha256 (hex), when the caller already hashed the body, is
-   * sent as the signature's payload hash: the client need not hash the body again, and the
-   * engine refuses bytes that do not match it (XAmzContentSHA256Mismatch).
+   * sent as the signature's payload hash and as the object's SHA-256 checksum (which Object
+   * Lock puts need on AWS, and the engine keeps): the client hashes nothing again, and the
+   * engine refuses bytes that do not match it.
    */
   async #putOnce(key: string, body: Uint8Array, contentType: string, sha256?: string): Promise<string | undefined> {
     const put = new PutObjectCommand({
@@ -358,6 +359,7 @@ export class S3EvidenceStore implements EvidenceStoreBackend {
       IfNoneMatch: '*',
       ObjectLockMode: 'COMPLIANCE',
       ObjectLockRetainUntilDate: new Date(this.#now() + this.#retentionMs),
+      ...(sha256 && { ChecksumSHA256: Buffer.from(sha256, 'hex').toString('base64') }),
     });
     if (sha256) withPayloadHash(put, sha256);
     try {

@@ -178,6 +178,13 @@ maybe('S3EvidenceStore on SeaweedFS with Object Lock', () => {
       expect(head.ObjectLockMode).toBe('COMPLIANCE');
     });
 
+    test('an entry object carries its SHA-256 (its name) as the checksum the engine verified', async () => {
+      for (const line of await store.held('QC-SAMPLE-01')) {
+        const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: ObjectStore.relPath(line.sha256), VersionId: line.version, ChecksumMode: 'ENABLED' }));
+        expect(head.ChecksumSHA256).toBe(Buffer.from(line.sha256, 'hex').toString('base64'));
+      }
+    });
+
     test('the engine refuses deleting a locked version, even bypassing governance, and shortening or weakening its retention', async () => {
       const lines = await store.held('QC-SAMPLE-01');
       const key = ObjectStore.relPath(lines[3].sha256);
