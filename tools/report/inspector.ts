@@ -53,7 +53,7 @@ export function renderInspectorReport(report: VerifyReport, files: readonly Entr
 <dl class="facts">
 <dt>chain head</dt><dd class="mono" data-head="${report.head ? `${report.head.seq}:${report.head.hash}` : ''}">${report.head ? `${report.head.seq}:${report.head.hash}` : 'none'}</dd>
 <dt>device key</dt><dd>${report.key ? `<span class="mono">${report.key.id}</span> ${report.key.source === 'device-key' ? '(given independently)' : '<span class="warn">(announced by the chain itself: proves consistency, not origin)</span>'}` : '<span class="bad">none</span>'}</dd>
-<dt>recordings</dt><dd>${c.recordings.length}, with ${c.gaps} gap(s) in all</dd>
+<dt>recordings</dt><dd>${c.recordings.length}, ${c.gaps === null ? 'gaps not read (encrypted)' : `with ${c.gaps} gap(s) in all`}</dd>
 <dt>times</dt><dd>local, UTC${offsetText(offset)}</dd>
 </dl>
 <h2>Problems</h2>

@@ -51,7 +51,7 @@ export function formatReport(report: VerifyReport, utcOffsetMinutes = 480): stri
         : `encrypted: ${report.encrypted.entries} of ${report.entries} entries; integrity checked, content not read (give the store's key with --store-key FILE|STOREDIR to read it)`,
     );
   const c = report.compliance;
-  lines.push(`recordings: ${c.recordings.length}, gaps: ${c.gaps}`);
+  lines.push(`recordings: ${c.recordings.length}, gaps: ${c.gaps ?? NOT_READ}`);
   for (const r of c.recordings) {
     lines.push(recordingLine(r));
     for (const f of r.flags) lines.push(`    ! ${f}`);

@@ -70,8 +70,8 @@ export interface ComplianceView {
   recordings: RecordingView[];
   /** Device-level events worth an inspector's eye: boots after power loss, clock changes, refusals, receipts, warnings. */
   events: DeviceEvent[];
-  /** Number of gaps (interruptions) over all recordings. */
-  gaps: number;
+  /** Number of gaps (interruptions) over all recordings; null when encrypted content was not read (the count is unknown, not 0). */
+  gaps: number | null;
 }
 
 function momentOf(p: PlacedRecord): Moment {
@@ -272,5 +272,5 @@ export function complianceView(records: Iterable<PlacedRecord>, media: ReadonlyM
     if (!v.stop && v.interruptions.every((i) => i.resumed)) absent("no stop journaled (recording still open or its end is missing)");
     if (v.offload?.status === "overdue") v.flags.push(`not in the designated store by ${v.offload.day}: offload overdue (art. 14)`);
   }
-  return { recordings: list, events, gaps };
+  return { recordings: list, events, gaps: contentRead ? gaps : null };
 }
