@@ -5,7 +5,7 @@
 import { p256 } from '@noble/curves/p256';
 import { sha256 } from '../../firmware/core/evidence/hash';
 import { keyIdOf, type Signer } from '../../firmware/core/evidence/signer';
-import { utf8Encode } from '../../firmware/core/evidence/utf8';
+import { seededScalar } from './seeded-p256';
 
 export class SoftSigner implements Signer {
   readonly publicKey: Uint8Array;
@@ -21,10 +21,7 @@ export class SoftSigner implements Signer {
 
   /** A key derived from a seed: SHA-256("quancheng-sim-key" ‖ seed ‖ counter), first valid one. For simulation and tests only. */
   static fromSeed(seed: string | number): SoftSigner {
-    for (let counter = 0; ; counter++) {
-      const candidate = sha256(utf8Encode(`quancheng-sim-key:${seed}:${counter}`));
-      if (p256.utils.isValidPrivateKey(candidate)) return new SoftSigner(candidate);
-    }
+    return new SoftSigner(seededScalar('quancheng-sim-key', seed));
   }
 
   sign(message: Uint8Array): Uint8Array {

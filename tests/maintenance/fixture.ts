@@ -4,11 +4,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
-import { createPrivateKey } from 'node:crypto';
 import type { Provisioning } from '../../firmware/core/maintenance/provisioning';
 import { toHex } from '../../firmware/core/evidence/bytes';
 import { SimDevice } from '../../host-sim/device/sim-device';
 import { SimTransport } from '../../host-sim/device/sim-transport';
+import { p256KeyObject } from '../../host-sim/keys/seeded-p256';
 import { SoftSigner } from '../../host-sim/keys/soft-signer';
 import { MaintenanceClient } from '../../tools/maintenance/client';
 import { authenticate } from '../../tools/maintenance/technician';
@@ -21,13 +21,7 @@ export const START = Date.parse('2026-11-26T09:00:00+08:00');
 /** A technician key from a seed, as node:crypto KeyObject (PKCS#8 via JWK). */
 export function technicianKey(seed: string): { key: KeyObject; publicKey: string } {
   const s = SoftSigner.fromSeed(seed);
-  const d = Buffer.from(s.exportPrivateKey()).toString('base64url');
-  const pub = s.publicKey;
-  const key = createPrivateKey({
-    key: { kty: 'EC', crv: 'P-256', d, x: Buffer.from(pub.subarray(1, 33)).toString('base64url'), y: Buffer.from(pub.subarray(33)).toString('base64url') },
-    format: 'jwk',
-  });
-  return { key, publicKey: toHex(pub) };
+  return { key: p256KeyObject(s.exportPrivateKey()), publicKey: toHex(s.publicKey) };
 }
 
 export const TECH = technicianKey('technician-wang');
