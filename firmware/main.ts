@@ -112,10 +112,11 @@ export interface RunningDevice {
 }
 
 /** The provisioning kept on the volume; undefined when there is none or it cannot be read (then the device is unprovisioned and says why in `problem`). */
-function loadProvisioning(state: StateFiles): { p?: Provisioning; problem?: string } {
+function loadProvisioning(state: StateFiles): { p?: Provisioning; sealed?: boolean; problem?: string } {
   if (!state.exists(PROVISIONING_PATH)) return {};
   try {
-    return { p: parseProvisioning(state.read(PROVISIONING_PATH), MEDIA_PROFILES) };
+    const file = state.open(PROVISIONING_PATH);
+    return { p: parseProvisioning(file.bytes, MEDIA_PROFILES), sealed: file.sealed };
   } catch (e) {
     if (e instanceof ProvisioningError || e instanceof StateFileError) return { problem: e.message };
     throw e;
@@ -249,7 +250,7 @@ export function startDevice(env: DeviceEnv): RunningDevice {
   const profile = mediaProfileFor(env.card);
   let cardWatch: CardWatch | undefined;
   // A provisioning pre-loaded in the clear (`quancheng flash` cannot seal: the secret never leaves the unit) is sealed at once.
-  if (provisioning && state.sealing && !state.isSealed(PROVISIONING_PATH)) state.write(PROVISIONING_PATH, PROVISIONING_NEW_PATH, encodeProvisioning(provisioning));
+  if (provisioning && state.sealing && !loaded.sealed) state.write(PROVISIONING_PATH, PROVISIONING_NEW_PATH, encodeProvisioning(provisioning));
 
   const keysOf = (p: Provisioning | undefined): EntryKeys | undefined => {
     const storePublic = storeKeyOf(p);

@@ -42,19 +42,19 @@ export class StateFiles {
 
   /** The file's contents; a sealed one is opened (StateFileError when its tag does not match). */
   read(path: string): Uint8Array {
+    return this.open(path).bytes;
+  }
+
+  /** The file's contents and whether it was sealed on the volume (a clear one is sealed again at its next write on a sealing unit). */
+  open(path: string): { bytes: Uint8Array; sealed: boolean } {
     const bytes = readSmallFile(this.root, path);
-    if (!isSealed(bytes)) return bytes;
+    if (!isSealed(bytes)) return { bytes, sealed: false };
     if (bytes.length < MAGIC.length + IV_SIZE + TAG_SIZE) throw new StateFileError(`${path}: sealed file truncated`);
     const { enc, mac } = this.#keysOf(path);
     const body = bytes.subarray(0, bytes.length - TAG_SIZE);
     if (!bytesEqual(hmacSha256(mac, body), bytes.subarray(bytes.length - TAG_SIZE))) throw new StateFileError(`${path}: sealed file does not match its tag`);
     const iv = bytes.subarray(MAGIC.length, MAGIC.length + IV_SIZE);
-    return ctr(enc, iv, body.subarray(MAGIC.length + IV_SIZE));
-  }
-
-  /** Whether the file on the volume is sealed (a clear one is sealed again at its next write on a sealing unit). */
-  isSealed(path: string): boolean {
-    return isSealed(readSmallFile(this.root, path));
+    return { bytes: ctr(enc, iv, body.subarray(MAGIC.length + IV_SIZE)), sealed: true };
   }
 
   write(path: string, tmp: string, bytes: Uint8Array): void {
