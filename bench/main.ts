@@ -79,21 +79,26 @@ function printFigures(figures: readonly Figure[]): void {
   }
 }
 
-const HOP_LABEL = 'quancheng serve over loopback HTTP, client in its own process';
+/** Figures printed on their own (--encryption, --worm), with how each was taken under --methods; nothing written. */
+function printAlone(figures: readonly Figure[]): void {
+  printFigures(figures);
+  if (process.argv.includes('--methods')) for (const f of figures) process.stdout.write(`\n${f.figure}: ${f.method}\n`);
+}
+
+/** The WORM store into SeaweedFS: the S3 store alone, then `quancheng serve`'s HTTP hop. */
+async function wormFigures(): Promise<Figure[]> {
+  return [...(await wormOffloadThroughput()), ...(await wormOffloadThroughput(httpHopPath('quancheng serve over loopback HTTP, client in its own process')))];
+}
 
 async function main(): Promise<void> {
   // `node dist/bench.cjs --encryption`: the encryption figures alone, nothing written.
   if (process.argv.includes('--encryption')) {
-    const figures = await encryptionCost();
-    printFigures(figures);
-    if (process.argv.includes('--methods')) for (const f of figures) process.stdout.write(`\n${f.figure}: ${f.method}\n`);
+    printAlone(await encryptionCost());
     return;
   }
   // `node dist/bench.cjs --worm`: the WORM store figures alone (SeaweedFS), nothing written.
   if (process.argv.includes('--worm')) {
-    const figures = [...(await wormOffloadThroughput()), ...(await wormOffloadThroughput(httpHopPath(HOP_LABEL)))];
-    printFigures(figures);
-    if (process.argv.includes('--methods')) for (const f of figures) process.stdout.write(`\n${f.figure}: ${f.method}\n`);
+    printAlone(await wormFigures());
     return;
   }
   const t0 = Date.now();
@@ -117,7 +122,7 @@ async function main(): Promise<void> {
   step('offload');
   const offload = await offloadThroughput();
   step('WORM offload into SeaweedFS');
-  const worm = [...(await wormOffloadThroughput()), ...(await wormOffloadThroughput(httpHopPath(HOP_LABEL)))];
+  const worm = await wormFigures();
   const board = await deadlineBoard();
   step('estimates');
   const flash = PROFILES.map((p) => profileFlash(p));

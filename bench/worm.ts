@@ -6,7 +6,7 @@
 // separate process, as a technician's laptop is, and the service runs here beside the S3 client.
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -28,8 +28,6 @@ import { cpuDuring } from './process-cpu';
 
 /** One path into the store, ready to run: `accept` sends the batch and says how many entries were added; `close` ends what it started. */
 export interface OffloadPath {
-  /** The service's address, when the path goes through one. */
-  url?: string;
   /** Processes of its own the path runs (a client), whose CPU time counts with the engine's and this process's. */
   pids?: Record<string, number>;
   accept(deviceId: string, batch: readonly OffloadEntry[]): Promise<number>;
@@ -112,7 +110,6 @@ export function httpHopPath(label: string): PathKind {
       const url = await listen(server, '127.0.0.1', 0);
       if ((await hop.ask(`connect ${url}`)) !== 'ready') throw new Error('bench: the offload client did not get ready');
       return {
-        url,
         pids: { client: hop.pid },
         accept: async () => (JSON.parse(await hop.ask('go')) as { added: number }).added,
         close: async () => {
@@ -201,7 +198,7 @@ export async function wormOffloadThroughput(kind: PathKind = s3Path): Promise<Fi
       value: sum(storeCpu) / sum(directCpu),
       unit: 'ratio',
       aim: '',
-      method: `CPU ms of every process over the ${runs} counted runs: ${spent(storeCpu)}, against ${spent(directCpu)} (${cores()} cores shared)`,
+      method: `CPU ms of every process over the ${runs} counted runs: ${spent(storeCpu)}, against ${spent(directCpu)} (${availableParallelism()} cores shared)`,
       against: 'the CPU plain PutObject of the same bytes spends, same run',
     },
   ];
@@ -209,4 +206,3 @@ export async function wormOffloadThroughput(kind: PathKind = s3Path): Promise<Fi
 
 const sum = (ms: Record<string, number>) => Object.values(ms).reduce((a, b) => a + b, 0);
 const spent = (ms: Record<string, number>) => Object.entries(ms).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ');
-const cores = () => availableParallelism();
