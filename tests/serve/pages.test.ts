@@ -100,7 +100,7 @@ describe('a recording page', () => {
   test("the officer reads their recording's timeline and adds a signed note; a changed note no longer verifies", async () => {
     const li = await logIn('li');
     const page = await (await get(li, '/recordings/QC-SAMPLE-01/1')).text();
-    expect(page).toMatch(/<ol class="timeline"><li>[^<]+ 开始 \(button\)<\/li>[\s\S]*告知语音: played/);
+    expect(page).toMatch(/<ol class="timeline"><li>[^<]+ 开始 \(按键\)<\/li>[\s\S]*告知语音: 已播放告知语音/);
     expect(page).not.toContain('name="kind" value="explanation"'); // every interruption resumed: nothing owed
     const r = await post(li, '/recordings/QC-SAMPLE-01/1/notes', { csrf: csrfOf(page), kind: 'note', body: '当事人拒绝出示证件，已口头告知。' });
     expect(r.status).toBe(303);
@@ -140,7 +140,10 @@ describe('a recording page', () => {
   test("an interruption never resumed asks the unit's officer for a written explanation; it is kept, signed, and the flag stays", async () => {
     const chen = await logIn('chen');
     const page = await (await get(chen, '/recordings/QC-UNIT-02/2')).text();
-    expect(page).toMatch(/中断 1 \(low-battery\) <b>未恢复：须书面说明（第十三条）<\/b>/);
+    expect(page).toMatch(/中断 1 \(电量不足\) <b>未恢复：须书面说明（第十三条）<\/b>/);
+    // The verifier's finding in the page's language, and none of its English wording.
+    expect(page).toContain('<li data-finding="never-resumed">中断 1（电量不足）未恢复：须书面说明（第十三条）</li>');
+    expect(page).not.toMatch(/never resumed|low-battery|\(art\. \d+\)/);
     expect(page).toContain('name="kind" value="explanation"');
     expect((await post(chen, '/recordings/QC-UNIT-02/2/notes', { csrf: csrfOf(page), kind: 'explanation', body: '' })).status).toBe(400);
     expect((await post(chen, '/recordings/QC-UNIT-02/2/notes', { csrf: csrfOf(page), kind: 'explanation', body: '电池耗尽，备用电池未充电，无法恢复录像。' })).status).toBe(303);
@@ -148,6 +151,7 @@ describe('a recording page', () => {
     expect(after).toMatch(/chen · written explanation of the interruption \(art. 13\): 电池耗尽，备用电池未充电，无法恢复录像。 <small>HMAC [0-9a-f]{16}… signature valid/);
     // The device's record is not rewritten: the explanation stands beside it.
     expect(after).toContain('never resumed: a written explanation is owed (art. 13)');
+    expect(after).toContain('<li data-finding="never-resumed">interruption 1 (low-battery) never resumed: written report needed (art. 13)</li>');
     expect((await auditRows(svc.service.db)).some((a) => a.actor === 'chen' && a.action === 'explanation' && a.target === 'QC-UNIT-02/2')).toBe(true);
   });
 });

@@ -9,6 +9,7 @@ import type { Session } from './accounts';
 import { appendAudit } from './audit';
 import { refuseUnlessMaySee } from './evidence-access';
 import { escapeHtml as h, form, HttpError, readBody, redirect, sendHtml } from './http-util';
+import { findingWords, noticeWord, reasonWord, stopCauseWord, triggerWord } from './finding-words';
 import { t } from './i18n';
 import { addNote, notesOf, noteVerifies, type NoteKind } from './notes';
 import { caseLockSection } from './case-lock-page';
@@ -43,12 +44,12 @@ export async function recordingPage(r: Request, s: Session, deviceId: string, re
   await appendAudit(r.service.db, { at: r.service.now(), actor: s.name, action: 'view', target: `${deviceId}/${recording}`, detail: 'timeline' });
   const at = (ms: number | null) => h(localTime(ms, CST));
   const events: string[] = [];
-  if (v.start) events.push(`<li>${at(v.start.at)} ${h(t(l, 'start'))} (${h(v.start.trigger)})</li>`);
-  if (v.notice) events.push(`<li>${at(v.notice.at)} ${h(t(l, 'notice'))}: ${h(v.notice.outcome)}</li>`);
+  if (v.start) events.push(`<li>${at(v.start.at)} ${h(t(l, 'start'))} (${h(triggerWord(l, v.start.trigger))})</li>`);
+  if (v.notice) events.push(`<li>${at(v.notice.at)} ${h(t(l, 'notice'))}: ${h(noticeWord(l, v.notice.outcome))}</li>`);
   for (const m of v.marks) events.push(`<li>${at(m.at)} ${h(t(l, 'mark'))}: ${h(m.label)}</li>`);
   for (const i of v.interruptions)
-    events.push(`<li data-interruption="${i.interruption}">${at(i.at)} ${h(t(l, 'interruption'))} ${i.interruption} (${h(i.reason)})${i.resumed ? ` → ${at(i.resumed.at)}` : ''}${i.needsWrittenReport ? ` <b>${h(t(l, 'owesExplanation'))}</b>` : ''}</li>`);
-  if (v.stop) events.push(`<li>${at(v.stop.at)} ${h(t(l, 'stop'))} (${h(v.stop.cause)})</li>`);
+    events.push(`<li data-interruption="${i.interruption}">${at(i.at)} ${h(t(l, 'interruption'))} ${i.interruption} (${h(reasonWord(l, i.reason))})${i.resumed ? ` → ${at(i.resumed.at)}` : ''}${i.needsWrittenReport ? ` <b>${h(t(l, 'owesExplanation'))}</b>` : ''}</li>`);
+  if (v.stop) events.push(`<li>${at(v.stop.at)} ${h(t(l, 'stop'))} (${h(stopCauseWord(l, v.stop.cause))})</li>`);
   const owes = v.interruptions.some((i) => i.needsWrittenReport);
   const writer = s.role === 'officer';
   const noteForm = (kind: NoteKind, label: string) =>
@@ -56,7 +57,7 @@ export async function recordingPage(r: Request, s: Session, deviceId: string, re
 <label>${h(label)}<br><textarea name="body" rows="3" cols="60" required maxlength="${MAX_NOTE_CHARS}"></textarea></label><br><button>${h(t(l, 'sign'))}</button></form>`;
   const body = `<p>${h(t(l, 'device'))} ${h(deviceId)} · #${recording} · ${h(v.officer ? `${v.officer.name} (${v.officer.certificate})` : '—')}</p>
 <ol class="timeline">${events.join('\n')}</ol>
-${v.flags.length ? `<ul class="flags">${v.flags.map((f) => `<li>${h(f)}</li>`).join('')}</ul>` : ''}
+${v.findings.length ? `<ul class="flags">${v.findings.map((f) => `<li data-finding="${f.code}">${h(findingWords(l, f))}</li>`).join('')}</ul>` : ''}
 <h2>${h(t(l, 'notes'))}</h2>
 ${notes.length ? `<ul class="notes">${notes.map((n) => `<li data-kind="${n.kind}">${at(n.at)} ${h(n.author)} · ${h(t(l, n.kind === 'note' ? 'noteKind' : 'explanationKind'))}: ${h(n.body)} <small>HMAC ${h(n.signature.slice(0, 16))}… ${h(t(l, noteVerifies(r.service.secret, n) ? 'signatureOk' : 'signatureBad'))}</small></li>`).join('')}</ul>` : `<p>${h(t(l, 'none'))}</p>`}
 ${writer ? noteForm('note', t(l, 'noteKind')) : ''}

@@ -1,6 +1,7 @@
 // The inspector's view of a chain (rule art. 7): each recording with its notice, marks,
 // interruptions and explanations, and what needs attention.
 import { HEADER_FLAG_CLOCK_UNSET, NO_SEQ } from "./format";
+import { findingText, type Finding } from "./findings";
 import type { EntryHeader } from "./header";
 import type { MediaTally } from "./media-tally";
 import type { EvidenceRecord, RecordData } from "./schema";
@@ -36,12 +37,12 @@ export interface DeadlineRule {
 
 export interface RecordingView {
   recording: number;
-  start: (Moment & { trigger: string; profile: string }) | null;
-  stop: (Moment & { cause: string; durationMs: number }) | null;
+  start: (Moment & { trigger: RecordData<"record-start">["trigger"]; profile: string }) | null;
+  stop: (Moment & { cause: RecordData<"record-stop">["cause"]; durationMs: number }) | null;
   officer: { name: string; certificate: string } | null;
   caseTag: { caseNumber: string; kind: string; stage: number } | null;
   continuous: boolean;
-  notice: (Moment & { outcome: string }) | null;
+  notice: (Moment & { outcome: RecordData<"notice">["outcome"] }) | null;
   marks: (Moment & { label: string })[];
   obstructions: (Moment & { label: string })[];
   interruptions: InterruptionView[];
@@ -51,7 +52,9 @@ export interface RecordingView {
   audioMs: number;
   /** Art. 14: when it must be in the designated store, and whether a store receipt covers it. */
   offload: { due: number; day: string; covered: boolean; status: "offloaded" | "pending" | "overdue" } | null;
-  /** Plain-language findings an inspector must look at. */
+  /** What an inspector must look at, as data (each reader words it in its language). */
+  findings: Finding[];
+  /** The findings in plain English (findingText), as the command line's reports print them. */
   flags: string[];
   /**
    * False when encrypted entries of the chain were not read (no store key, FORMAT §7a): the
@@ -96,12 +99,13 @@ function newRecording(n: number): RecordingView {
     frames: 0,
     audioMs: 0,
     offload: null,
+    findings: [],
     flags: [],
     contentRead: true,
   };
 }
 
-export const NOT_READ_FLAG = "content not read (encrypted): the rule checks on start, notice, interruptions, explanations and stop were not run (give the store's key)";
+export const NOT_READ_FLAG = findingText({ code: "content-not-read" });
 
 /**
  * Builds the view from journal and GNSS records in chain order and the media tallied per
@@ -251,26 +255,28 @@ export function complianceView(records: Iterable<PlacedRecord>, media: ReadonlyM
   const list = [...recordings.values()].sort((a, b) => a.recording - b.recording);
   for (const v of list) {
     gaps += v.interruptions.length;
+    const flag = (f: Finding) => v.findings.push(f);
     // Without the content of every entry only what was read can be a finding, not what is absent.
-    const absent = (flag: string) => {
-      if (contentRead) v.flags.push(flag);
+    const absent = (f: Finding) => {
+      if (contentRead) flag(f);
     };
     if (!contentRead) {
       v.contentRead = false;
-      v.flags.push(NOT_READ_FLAG);
+      flag({ code: "content-not-read" });
     }
-    if (!v.start) absent("start not in this chain segment");
-    if (!v.notice) absent("no recording notice journaled (art. 12)");
-    else if (v.notice.outcome === "speaker-fault") v.flags.push("notice clip failed to play; officer did not confirm speaking it (art. 12)");
+    if (!v.start) absent({ code: "no-start" });
+    if (!v.notice) absent({ code: "no-notice" });
+    else if (v.notice.outcome === "speaker-fault") flag({ code: "notice-speaker-fault" });
     for (const i of v.interruptions) {
-      if (i.needsWrittenReport) absent(`interruption ${i.interruption} (${i.reason}) never resumed: written report needed (art. 13)`);
-      else if (!i.explanation) absent(`interruption ${i.interruption} (${i.reason}) resumed without a spoken explanation (art. 13)`);
+      if (i.needsWrittenReport) absent({ code: "never-resumed", interruption: i.interruption, reason: i.reason });
+      else if (!i.explanation) absent({ code: "unexplained", interruption: i.interruption, reason: i.reason });
     }
-    if (v.continuous && v.interruptions.length > 0) v.flags.push(`continuous-mode recording has ${v.interruptions.length} gap(s) (art. 11)`);
-    if (v.refusedStops.length > 0) v.flags.push(`${v.refusedStops.length} stop press(es) refused in continuous mode (art. 11)`);
-    if (v.obstructions.length > 0) v.flags.push(`obstruction marked ${v.obstructions.length} time(s) (art. 17)`);
-    if (!v.stop && v.interruptions.every((i) => i.resumed)) absent("no stop journaled (recording still open or its end is missing)");
-    if (v.offload?.status === "overdue") v.flags.push(`not in the designated store by ${v.offload.day}: offload overdue (art. 14)`);
+    if (v.continuous && v.interruptions.length > 0) flag({ code: "continuous-gaps", count: v.interruptions.length });
+    if (v.refusedStops.length > 0) flag({ code: "refused-stops", count: v.refusedStops.length });
+    if (v.obstructions.length > 0) flag({ code: "obstructed", count: v.obstructions.length });
+    if (!v.stop && v.interruptions.every((i) => i.resumed)) absent({ code: "no-stop" });
+    if (v.offload?.status === "overdue") flag({ code: "offload-overdue", day: v.offload.day });
+    v.flags = v.findings.map(findingText);
   }
   return { recordings: list, events, gaps: contentRead ? gaps : null };
 }

@@ -11,6 +11,7 @@ export * from "./entry-reader";
 export * from "./naming";
 export * from "./chain";
 export * from "./compliance";
+export * from "./findings";
 export * from "./media-tally";
 export * from "./verify";
 export { sha256, Sha256 } from "./hash";
