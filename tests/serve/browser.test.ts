@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { SoftSigner } from '../../host-sim/keys/soft-signer';
 import { assignUnit } from '../../tools/serve/accounts';
+import { AUDIT_ACTION_NAME } from '../../tools/serve/i18n';
 import { sampleChain } from '../support/chain';
 import { tempDir } from '../support/cli';
 import { batchOf, deviceChain, T0 } from '../store/fixtures';
@@ -129,7 +130,7 @@ test('the officer writes a note and asks for a copy; another writes an owed expl
   await sun.goto(new URL('/audit', svc.url).href);
   const trail = await sun.locator('body').innerText();
   expect(trail).toContain('哈希链完整');
-  for (const action of ['note', 'explanation', 'copy-request', 'approve', 'download']) expect(trail).toContain(action);
+  for (const action of ['note', 'explanation', 'copy-request', 'approve', 'download'] as const) expect(trail).toContain(AUDIT_ACTION_NAME[action].zh);
   await shot(sun, 'audit-inspector');
   await sun.goto(new URL('/copies?lang=en', svc.url).href);
   expect(await sun.locator('button').filter({ hasText: 'Approve' }).count()).toBe(0);

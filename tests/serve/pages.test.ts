@@ -76,6 +76,10 @@ test('the inspector reads the audit trail, intact, and downloads it as CSV', asy
   const sun = await logIn('sun');
   const page = await (await get(sun, '/audit')).text();
   expect(page).toContain('哈希链完整');
+  // The page names each action in Chinese; the CSV below keeps the codes.
+  expect(page).toContain('<th>操作人</th><th>操作</th>');
+  expect(page).toContain('<td data-action="login-failed">登录失败</td>');
+  expect(await (await get(sun, '/audit?lang=en')).text()).toContain('<td data-action="login-failed">login failed</td>');
   const csv = await get(sun, '/audit.csv');
   expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
   expect((await csv.text()).split('\r\n')[0]).toBe('n,at,at_utc,actor,action,target,detail,prev,hash');

@@ -6,12 +6,19 @@
 import { createHash } from 'node:crypto';
 import type { SqlDb } from '../store/sql/sql-db';
 
+/** Every kind of audit row; the CSV keeps these codes, the page names them (i18n AUDIT_ACTION_NAME). */
+export const AUDIT_ACTIONS = [
+  'account-created', 'account-locked', 'login', 'login-failed', 'login-refused', 'assign', 'view', 'download', 'denied',
+  'offload', 'offload-refused', 'receipt', 'note', 'explanation', 'copy-request', 'approve', 'refuse', 'copy-made',
+  'hold-on', 'hold-off', 'retain',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
 export interface AuditEvent {
   at: number;
   /** The account name, or '-' when nobody is logged in (a failed login names the attempted account in target). */
   actor: string;
-  /** What happened: login, login-failed, account-locked, view, download, approve, refuse, offload, … */
-  action: string;
+  action: AuditAction;
   /** What it concerned: an account, device, recording or request. */
   target: string;
   detail: string;

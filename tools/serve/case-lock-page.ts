@@ -6,7 +6,7 @@ import type { Session } from './accounts';
 import { appendAudit } from './audit';
 import { caseLockOf } from '../store/case-lock';
 import { escapeHtml as h, form, HttpError, readBody, redirect } from './http-util';
-import { t } from './i18n';
+import { actionName, t } from './i18n';
 import { NoSuchRecording, recordingRange } from './recording-range';
 import type { Request } from './server';
 
@@ -28,7 +28,7 @@ interface LockRow {
 export async function caseLockSection(r: Request, s: Session, deviceId: string, recording: number): Promise<string> {
   const l = r.lang;
   const rows = (await r.service.db.all('SELECT at, actor, action, until_at, objects, reason FROM case_locks WHERE device_id = $1 AND recording = $2 ORDER BY at', [deviceId, recording])) as unknown as LockRow[];
-  const log = rows.map((x) => `<li>${h(iso(x.at))} ${h(x.actor)} · ${h(x.action)}${x.until_at === null ? '' : ` ${h(iso(x.until_at))}`} · ${x.objects} · ${h(x.reason)}</li>`).join('');
+  const log = rows.map((x) => `<li>${h(iso(x.at))} ${h(x.actor)} · ${h(actionName(l, x.action))}${x.until_at === null ? '' : ` ${h(iso(x.until_at))}`} · ${x.objects} · ${h(x.reason)}</li>`).join('');
   const lockable = caseLockOf(r.service.store.backend) !== undefined;
   const mayLock = (CASE_LOCK_ROLES as readonly string[]).includes(s.role);
   const formHtml = !mayLock ? '' : !lockable ? `<p>${h(t(l, 'noObjectLock'))}</p>` : `<form method="post" action="/recordings/${h(deviceId)}/${recording}/lock" class="case-lock"><input type="hidden" name="csrf" value="${h(s.csrf)}">

@@ -1,4 +1,6 @@
 // Page text: Chinese by default, English with ?lang=en (remembered in a cookie).
+import type { AuditAction } from './audit';
+
 export type Lang = 'zh' | 'en';
 
 const TEXT = {
@@ -62,6 +64,12 @@ const TEXT = {
   holdOn: { zh: '设置法律保全', en: 'Legal hold on' },
   holdOff: { zh: '解除法律保全', en: 'Legal hold off' },
   retain: { zh: '保存至（案卷保存期限）', en: 'Retain until (the case file’s term)' },
+  auditHead: { zh: '末条哈希', en: 'head' },
+  at: { zh: '时间（UTC）', en: 'Time (UTC)' },
+  actor: { zh: '操作人', en: 'Actor' },
+  action: { zh: '操作', en: 'Action' },
+  target: { zh: '对象', en: 'Target' },
+  detail: { zh: '详情', en: 'Detail' },
   noObjectLock: { zh: '本存储为目录存储，不支持对象锁定；单位的指定存储（S3 对象锁定）支持。', en: 'This store is a directory store without object lock; the bureau’s S3 store with Object Lock has it.' },
 } as const;
 
@@ -78,3 +86,30 @@ export const ROLE_NAME: Record<string, Record<Lang, string>> = {
   leader: { zh: '分管负责人', en: 'leader in charge' },
   technician: { zh: '技术人员', en: 'technician' },
 };
+
+export const AUDIT_ACTION_NAME: Record<AuditAction, Record<Lang, string>> = {
+  'account-created': { zh: '创建账号', en: 'account created' },
+  'account-locked': { zh: '账号锁定', en: 'account locked' },
+  login: { zh: '登录', en: 'login' },
+  'login-failed': { zh: '登录失败', en: 'login failed' },
+  'login-refused': { zh: '拒绝登录', en: 'login refused' },
+  assign: { zh: '分配设备', en: 'unit assigned' },
+  view: { zh: '查看', en: 'view' },
+  download: { zh: '下载', en: 'download' },
+  denied: { zh: '拒绝访问', en: 'access denied' },
+  offload: { zh: '上传存储', en: 'offload' },
+  'offload-refused': { zh: '拒绝上传', en: 'offload refused' },
+  receipt: { zh: '签发回执', en: 'receipt' },
+  note: { zh: '书面补充说明', en: 'note' },
+  explanation: { zh: '中断书面说明', en: 'explanation' },
+  'copy-request': { zh: '申请复制', en: 'copy request' },
+  approve: { zh: '批准', en: 'approve' },
+  refuse: { zh: '不予批准', en: 'refuse' },
+  'copy-made': { zh: '生成复制件', en: 'copy made' },
+  'hold-on': { zh: '设置法律保全', en: 'legal hold on' },
+  'hold-off': { zh: '解除法律保全', en: 'legal hold off' },
+  retain: { zh: '延长保存期限', en: 'retention set' },
+};
+
+/** An audit action in the page's language; a code this build does not know is shown as it is. */
+export const actionName = (l: Lang, action: string): string => AUDIT_ACTION_NAME[action as AuditAction]?.[l] ?? action;

@@ -2,7 +2,7 @@
 import { appendAudit, auditCsv, auditRows, verifyAudit } from './audit';
 import type { Session } from './accounts';
 import { escapeHtml as h, sendBytes, sendHtml } from './http-util';
-import { ROLE_NAME, t, type Lang } from './i18n';
+import { actionName, ROLE_NAME, t, type Lang } from './i18n';
 import type { Request } from './server';
 import { boardPage, BOARD_PAGE, decodeBoardKey, encodeBoardKey, type BoardRow } from './deadline-board';
 
@@ -62,10 +62,10 @@ export async function auditPage(r: Request, s: Session): Promise<void> {
   await appendAudit(r.service.db, { at: r.service.now(), actor: s.name, action: 'view', target: 'audit', detail: '' });
   const check = await verifyAudit(r.service.db);
   const rows = (await auditRows(r.service.db)).slice(-200).reverse();
-  const body = `<p>${h(check.intact ? t(l, 'intact') : t(l, 'broken'))}: ${check.rows} · head <code>${h(check.head)}</code> · <a href="/audit.csv">${h(t(l, 'csv'))}</a></p>
+  const body = `<p>${h(check.intact ? t(l, 'intact') : t(l, 'broken'))}: ${check.rows} · ${h(t(l, 'auditHead'))} <code>${h(check.head)}</code> · <a href="/audit.csv">${h(t(l, 'csv'))}</a></p>
 ${check.problems.map((p) => `<p role="alert">${h(p)}</p>`).join('')}
-<table><tr><th>#</th><th>UTC</th><th>actor</th><th>action</th><th>target</th><th>detail</th></tr>
-${rows.map((a) => `<tr><td>${a.n}</td><td>${h(iso(a.at))}</td><td>${h(a.actor)}</td><td>${h(a.action)}</td><td>${h(a.target)}</td><td>${h(a.detail)}</td></tr>`).join('\n')}</table>`;
+<table><tr><th>#</th>${(['at', 'actor', 'action', 'target', 'detail'] as const).map((k) => `<th>${h(t(l, k))}</th>`).join('')}</tr>
+${rows.map((a) => `<tr><td>${a.n}</td><td>${h(iso(a.at))}</td><td>${h(a.actor)}</td><td data-action="${h(a.action)}">${h(actionName(l, a.action))}</td><td>${h(a.target)}</td><td>${h(a.detail)}</td></tr>`).join('\n')}</table>`;
   sendHtml(r.res, 200, layout(r, t(l, 'audit'), body, s), langCookie(r));
 }
 
