@@ -8,7 +8,7 @@ import { runScenario } from '../host-sim/scenario/run';
 import type { Scenario } from '../host-sim/scenario/types';
 import { VGA_PROFILE } from '../host-sim/workload/recording';
 import type { Figure } from './figure';
-import { frameCost, perSecond } from './xs';
+import { frameCost, perSecond, type FrameCost, type XsFrameResult } from './xs';
 
 const CONTENT_KEY = RECORDS['content-key'].code;
 const RECORD_START = RECORDS['record-start'].code;
@@ -23,13 +23,29 @@ function startedAt(files: readonly EntryFile[]): number {
   throw new Error('no record-start in the run');
 }
 
-export async function encryptionCost(): Promise<Figure[]> {
+/** The clear costs the encrypted ones are set beside: xsFrameCost's, when it ran (the meter is deterministic), or measured here. */
+type ClearCosts = Pick<XsFrameResult, 'costs' | 'perSecond'>;
+
+async function measureClear(): Promise<ClearCosts> {
   const vgaMs = VGA_PROFILE.frameIntervalMs;
-  const clearCard = [await frameCost('card', 10_000, vgaMs), await frameCost('card', 100_000, vgaMs)];
+  const costs = [await frameCost('card', 10_000, vgaMs), await frameCost('card', 100_000, vgaMs), await frameCost('sink', 10_000), await frameCost('sink', 100_000)];
+  return { costs, perSecond: [{ profile: VGA_PROFILE.name, compute: await perSecond(VGA_PROFILE) }] };
+}
+
+export async function encryptionCost(given?: ClearCosts): Promise<Figure[]> {
+  const clearRun = given ?? (await measureClear());
+  const vgaMs = VGA_PROFILE.frameIntervalMs;
+  const find = (pick: (c: FrameCost) => boolean): FrameCost => {
+    const c = clearRun.costs.find(pick);
+    if (!c) throw new Error('bench: a clear frame cost the encryption figures need was not measured');
+    return c;
+  };
+  const clearAt = (mode: 'card' | 'sink', intervalMs: number) => [10_000, 100_000].map((bytes) => find((c) => c.mode === mode && c.bytes === bytes && c.intervalMs === intervalMs));
+  const clearCard = clearAt('card', vgaMs);
+  const clearStore = clearAt('sink', 200);
+  const clearSecond = clearRun.perSecond.find((p) => p.profile === VGA_PROFILE.name)!.compute;
   const card = [await frameCost('card', 10_000, vgaMs, true), await frameCost('card', 100_000, vgaMs, true)];
-  const clearStore = [await frameCost('sink', 10_000), await frameCost('sink', 100_000)];
   const store = [await frameCost('sink', 10_000, 200, true), await frameCost('sink', 100_000, 200, true)];
-  const clearSecond = await perSecond(VGA_PROFILE);
   const encSecond = await perSecond(VGA_PROFILE, true);
 
   // The built-in encrypted scenario (real secure-element model on the simulated I2C bus) beside its clear twin.

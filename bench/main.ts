@@ -116,7 +116,7 @@ async function main(): Promise<void> {
   step('XS compute per frame');
   const xsFrames = await xsFrameCost();
   step('encryption at rest');
-  const encryption = await encryptionCost();
+  const encryption = await encryptionCost(xsFrames);
   step('XS heap over an hour');
   const heap = await xsHeap('bridge');
   step('offload');
