@@ -8,7 +8,7 @@ import { verifyChain, type EntryFile } from '../firmware/core/evidence';
 import { buildSampleChain } from '../host-sim/evidence/sample-chain';
 import { SoftSigner } from '../host-sim/keys/soft-signer';
 import { repoRoot } from '../host-sim/xs/bundle';
-import { nodeChecker } from '../tools/crypto/node-checker';
+import { nodeChecker } from '../host-sim/crypt/node-checker';
 
 import { capacity, profileFlash, PROFILES, shift, BATTERY } from './estimates';
 import { formatValue, meetsAim, type Figure } from './figure';

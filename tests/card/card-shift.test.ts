@@ -5,7 +5,7 @@ import { verifyChain } from '../../firmware/core/evidence';
 import { SECTORS_32GB } from '../../host-sim/card/sd-card';
 import { StorageRig } from '../../host-sim/storage/rig';
 import { RecordingStream, VGA_PROFILE } from '../../host-sim/workload/recording';
-import { nodeChecker } from '../../tools/crypto/node-checker';
+import { nodeChecker } from '../../host-sim/crypt/node-checker';
 
 const DEEP = process.env.QUANCHENG_DEEP === '1';
 const MINUTES = DEEP ? 12 * 60 : 30;

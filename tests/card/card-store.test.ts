@@ -7,7 +7,7 @@ import { CardSlot } from '../../host-sim/card/card-slot';
 import { slotPort } from '../../host-sim/card/card-volume';
 import { CARD_QUEUE_BYTES, StorageRig } from '../../host-sim/storage/rig';
 import { RecordingStream, VGA_PROFILE } from '../../host-sim/workload/recording';
-import { nodeChecker } from '../../tools/crypto/node-checker';
+import { nodeChecker } from '../../host-sim/crypt/node-checker';
 
 /** A 256 MiB card: room for minutes of VGA, small enough to keep tests fast. */
 const SMALL_CARD = { sectors: (256 * 1024 * 1024) / 512 };

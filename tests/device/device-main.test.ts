@@ -3,7 +3,7 @@
 // the technician's login and the store's receipt in the chip.
 import { verifyChain } from '../../firmware/core/evidence';
 import { SimTransport } from '../../host-sim/device/sim-transport';
-import { nodeChecker } from '../../tools/crypto/node-checker';
+import { nodeChecker } from '../../host-sim/crypt/node-checker';
 import { MaintenanceClient } from '../../tools/maintenance/client';
 import { offload } from '../../tools/maintenance/offload';
 import { chainFiles, login, newStore, provisioning, record, START } from '../maintenance/fixture';

@@ -3,7 +3,7 @@ import { decodePayload, HEADER_FLAG_CLOCK_UNSET, parseEntry, RECORDS, verifyChai
 import { findSignal } from '../hal/media/correlate';
 import { SimDevice } from '../../host-sim/device/sim-device';
 import { readVolumeFiles } from '../../host-sim/flash/volume-files';
-import { nodeChecker } from '../../tools/crypto/node-checker';
+import { nodeChecker } from '../../host-sim/crypt/node-checker';
 
 function chain(dev: SimDevice) {
   return readVolumeFiles(dev.lfs!, (p) => p.startsWith('ev/') || p.startsWith('open/'));

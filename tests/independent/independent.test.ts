@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { toHex, verifyChain } from '../../firmware/core/evidence';
 import { StorageRig } from '../../host-sim/storage/rig';
 import { RecordingStream } from '../../host-sim/workload/recording';
-import { nodeChecker } from '../../tools/crypto/node-checker';
+import { nodeChecker } from '../../host-sim/crypt/node-checker';
 import { copyFiles, deviceSigner, sampleChain } from '../support/chain';
 import { tempDir, writeChain } from '../support/cli';
 import { python } from '../support/python';

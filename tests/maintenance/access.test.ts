@@ -6,7 +6,7 @@ import { authDocument } from '../../firmware/core/maintenance/auth';
 import { SimTransport } from '../../host-sim/device/sim-transport';
 import { DeviceRefusal, MaintenanceClient } from '../../tools/maintenance/client';
 import { authenticate, signWith } from '../../tools/maintenance/technician';
-import { nodeChecker } from '../../tools/crypto/node-checker';
+import { nodeChecker } from '../../host-sim/crypt/node-checker';
 import { chainFiles, device, login, newStore, provisioning, record, START, TECH, technicianKey } from './fixture';
 
 function records(dev: ReturnType<typeof device>, type: keyof typeof RECORDS) {

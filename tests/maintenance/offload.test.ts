@@ -5,12 +5,12 @@ import { decodePayload, parseEntry, RECORDS, verifyChain } from '../../firmware/
 import { DeviceRefusal } from '../../tools/maintenance/client';
 import { offload } from '../../tools/maintenance/offload';
 import { checkDevice } from '../../tools/store';
-import { nodeChecker } from '../../tools/crypto/node-checker';
+import { nodeChecker } from '../../host-sim/crypt/node-checker';
 import { chainFiles, device, login, newStore, provisioning, record, START, TECH } from './fixture';
 import { authenticate } from '../../tools/maintenance/technician';
 import { SimTransport } from '../../host-sim/device/sim-transport';
 import { MaintenanceClient } from '../../tools/maintenance/client';
-import { LinkError } from '../../tools/maintenance/transport';
+import { LinkError } from '../../tools/maintenance/link';
 
 function journal(dev: ReturnType<typeof device>, type: keyof typeof RECORDS) {
   const out = [];

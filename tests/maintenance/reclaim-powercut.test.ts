@@ -4,7 +4,7 @@ import { NO_SEQ, parseEntryName, verifyChain } from '../../firmware/core/evidenc
 import { isPowerCut } from '../../host-sim/scenario/drive';
 import { StorageRig } from '../../host-sim/storage/rig';
 import { RecordingStream } from '../../host-sim/workload/recording';
-import { nodeChecker } from '../../tools/crypto/node-checker';
+import { nodeChecker } from '../../host-sim/crypt/node-checker';
 
 /** A store with three recordings, a receipt covering the first two's entries. */
 function prepared(): { rig: StorageRig; through: number } {

@@ -2,7 +2,7 @@
 // receipt and reclaim, with the same tool code as against the Node engine.
 import { verifyChain } from '../../firmware/core/evidence';
 import { XsDevice } from '../../host-sim/xs/device-host';
-import { nodeChecker } from '../../tools/crypto/node-checker';
+import { nodeChecker } from '../../host-sim/crypt/node-checker';
 import { offload } from '../../tools/maintenance/offload';
 import { checkDevice } from '../../tools/store';
 import { chainFiles, login, newStore, provisioning, record, START } from './fixture';

@@ -6,7 +6,7 @@ import type { ClipName, FeedbackPort, Indication, PromptPort, Signal } from '../
 import { Recorder, type RecorderOptions } from '../../firmware/core/recorder/recorder';
 import { LfsDirectory } from '../../host-sim/files/lfs-directory';
 import { StorageRig } from '../../host-sim/storage/rig';
-import { nodeChecker } from '../../tools/crypto/node-checker';
+import { nodeChecker } from '../../host-sim/crypt/node-checker';
 
 export class TestPrompts implements PromptPort {
   speakerWorks = true;

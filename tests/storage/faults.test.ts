@@ -3,7 +3,7 @@
 import { parseEntry, verifyChain } from '../../firmware/core/evidence';
 import { StorageRig } from '../../host-sim/storage/rig';
 import { RecordingStream } from '../../host-sim/workload/recording';
-import { nodeChecker } from '../../tools/crypto/node-checker';
+import { nodeChecker } from '../../host-sim/crypt/node-checker';
 
 function record(rig: StorageRig, ms: number): void {
   rig.store.beginRecording(1);

@@ -4,7 +4,7 @@ import { bytesEqual, parseEntry, verifyChain } from '../../firmware/core/evidenc
 import { StorageFullError } from '../../firmware/core/storage';
 import { StorageRig } from '../../host-sim/storage/rig';
 import { RecordingStream } from '../../host-sim/workload/recording';
-import { nodeChecker } from '../../tools/crypto/node-checker';
+import { nodeChecker } from '../../host-sim/crypt/node-checker';
 
 test('filling the volume: media refused, interruption journaled, chain intact, nothing removed', () => {
   const rig = new StorageRig({ blockCount: 96, store: { maxEntryMs: 3000 } });

@@ -2,7 +2,7 @@ import { parseEntry, RECORDS, verifyChain } from '../../firmware/core/evidence';
 import { StorageRig } from '../../host-sim/storage/rig';
 import { RecordingStream } from '../../host-sim/workload/recording';
 import { listVolume } from '../../host-sim/flash/volume-files';
-import { nodeChecker } from '../../tools/crypto/node-checker';
+import { nodeChecker } from '../../host-sim/crypt/node-checker';
 
 function verify(rig: StorageRig) {
   return verifyChain(rig.entryFiles(), { checker: nodeChecker, deviceKey: rig.signer.publicKey });

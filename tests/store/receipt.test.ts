@@ -2,7 +2,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { parseEntry, toHex } from '../../firmware/core/evidence';
 import { decodeSignedReceipt } from '../../firmware/core/maintenance/receipt';
-import { nodeChecker } from '../../tools/crypto/node-checker';
+import { nodeChecker } from '../../host-sim/crypt/node-checker';
 import { checkReceipt, DirectoryStore, StoreRefusal } from '../../tools/store';
 import { deviceSigner } from '../support/chain';
 import { deviceChain, newStore, T0 } from './fixtures';

@@ -19,7 +19,7 @@ import { PayloadCipher } from '../../firmware/core/evidence/payload-cipher';
 import { wrapContentKey } from '../../tools/crypto/content-key';
 import { buildSampleChain, type SampleChainOptions } from '../../host-sim/evidence/sample-chain';
 import { SoftSigner } from '../../host-sim/keys/soft-signer';
-import { nodeChecker } from '../../tools/crypto/node-checker';
+import { nodeChecker } from '../../host-sim/crypt/node-checker';
 
 export const deviceSigner = SoftSigner.fromSeed('device-under-test');
 export const attackerSigner = SoftSigner.fromSeed('someone-else');

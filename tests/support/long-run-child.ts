@@ -7,7 +7,7 @@ import { verifyChain } from '../../firmware/core/evidence';
 import { SimDevice } from '../../host-sim/device/sim-device';
 import { XsDevice } from '../../host-sim/xs/device-host';
 import { readVolumeFiles } from '../../host-sim/flash/volume-files';
-import { nodeChecker } from '../../tools/crypto/node-checker';
+import { nodeChecker } from '../../host-sim/crypt/node-checker';
 import type { LongRunOptions, LongRunResult, MemorySample } from './long-run';
 
 const exposed = (globalThis as { gc?: () => void }).gc;

@@ -4,7 +4,7 @@ import { bytesEqual, decodePayload, parseEntry, verifyChain, type EntryFile } fr
 import { StorageRig, type RigOptions } from '../../host-sim/storage/rig';
 import { PowerCut } from '../../host-sim/flash/nor';
 import { RecordingStream, VGA_PROFILE, type MediaProfile } from '../../host-sim/workload/recording';
-import { nodeChecker } from '../../tools/crypto/node-checker';
+import { nodeChecker } from '../../host-sim/crypt/node-checker';
 
 export const SWEEP_RIG: RigOptions = { blockCount: 256, store: { maxEntryMs: 1500, flushMs: 1000, journalSealMs: 3000 } };
 const FLUSH_MS = 1000;

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { StorageRig } from '../../host-sim/storage/rig';
 import { RecordingStream } from '../../host-sim/workload/recording';
-import { publicKeyPem } from '../../tools/crypto/node-checker';
+import { publicKeyPem } from '../../host-sim/crypt/node-checker';
 import { expectOneLineError, runCli, tempDir } from '../support/cli';
 import { python, pythonHas } from '../support/python';
 

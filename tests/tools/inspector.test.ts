@@ -12,7 +12,7 @@ import { readVolumeFiles } from '../../host-sim/flash/volume-files';
 import { resolveScenario } from '../../host-sim/scenario/builtin';
 import { runScenario } from '../../host-sim/scenario/run';
 import type { Scenario } from '../../host-sim/scenario/types';
-import { nodeChecker } from '../../tools/crypto/node-checker';
+import { nodeChecker } from '../../host-sim/crypt/node-checker';
 import { collectRecordings, usableEntries } from '../../tools/export/recordings';
 import { buildTimeline } from '../../tools/export/timeline';
 import { wavParts } from '../../tools/export/wav';

@@ -1,7 +1,7 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { concatBytes, entryPath, EntryKind, EntryWriter, genesisLink, recordPieces, type EntryFile } from '../../firmware/core/evidence';
-import { publicKeyPem } from '../../tools/crypto/node-checker';
+import { publicKeyPem } from '../../host-sim/crypt/node-checker';
 import { attackerSigner, copyFiles, deviceSigner, sampleChain } from '../support/chain';
 import { expectOneLineError, runBin, runCli, tempDir, writeChain } from '../support/cli';
 

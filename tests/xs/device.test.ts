@@ -8,7 +8,7 @@ import { readVolumeFiles } from '../../host-sim/flash/volume-files';
 import { parseScenario } from '../../host-sim/scenario/load';
 import { runScenario, type SimResult } from '../../host-sim/scenario/run';
 import { runScenarioXs, XsDevice, type XsSimResult } from '../../host-sim/xs/device-host';
-import { nodeChecker } from '../../tools/crypto/node-checker';
+import { nodeChecker } from '../../host-sim/crypt/node-checker';
 import { SHORT } from './short-scenario';
 
 const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0;

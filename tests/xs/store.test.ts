@@ -5,7 +5,7 @@ import { verifyChain } from '../../firmware/core/evidence';
 import { StorageRig, type RigOptions } from '../../host-sim/storage/rig';
 import { StepRunner, sweepSteps, type Step } from '../../host-sim/xs/steps';
 import { XsStoreHost } from '../../host-sim/xs/store-host';
-import { nodeChecker } from '../../tools/crypto/node-checker';
+import { nodeChecker } from '../../host-sim/crypt/node-checker';
 import { SWEEP_RIG, workload } from '../support/store-sweep';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');

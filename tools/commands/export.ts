@@ -7,7 +7,7 @@ import { verifyChain, VerifyInputError, type EntryFile, type VerifyReport } from
 import { CHINA_2026, WorkingDays } from '../../firmware/core/policy/calendar';
 import { OFFLOAD_WORKING_DAYS } from '../../firmware/core/policy/deadline';
 import { parseArgs } from '../args';
-import { nodeChecker } from '../crypto/node-checker';
+import { nodeChecker } from '../../host-sim/crypt/node-checker';
 import { chainOpener, withStoreKey } from '../crypto/store-key';
 import { readEntryDirectory } from '../entry-files';
 import { EXIT_OK, EXIT_PROBLEM, UsageError } from '../errors';

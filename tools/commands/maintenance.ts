@@ -12,7 +12,7 @@ import { offload } from '../maintenance/offload';
 import { openPort } from '../maintenance/port-transport';
 import { progressBar } from '../maintenance/progress';
 import { authenticate, loadTechnicianKey, newTechnicianKey } from '../maintenance/technician';
-import { LinkError } from '../maintenance/transport';
+import { LinkError } from '../maintenance/link';
 import { DirectoryStore, StoreError, StoreRefusal, type EvidenceStoreBackend } from '../store';
 import { HttpStoreBackend } from '../store/http-backend';
 

@@ -5,7 +5,7 @@ import { CHINA_2026, WorkingDays } from '../../firmware/core/policy/calendar';
 import { OFFLOAD_WORKING_DAYS } from '../../firmware/core/policy/deadline';
 import { verifyChain, VerifyInputError, type VerifyOptions, type VerifyReport } from '../../firmware/core/evidence';
 import { parseArgs } from '../args';
-import { nodeChecker, parsePublicKeyFile } from '../crypto/node-checker';
+import { nodeChecker, parsePublicKeyFile } from '../../host-sim/crypt/node-checker';
 import { chainOpener, withStoreKey } from '../crypto/store-key';
 import { readEntryDirectory } from '../entry-files';
 import { EXIT_OK, EXIT_PROBLEM, UsageError } from '../errors';

@@ -1,6 +1,7 @@
 // The technician's side of the maintenance protocol (firmware/core/maintenance, docs/MAINTENANCE.md).
 import { encodeFrame, FrameDecoder, FrameKind, MAX_PAYLOAD, decodeMessage, encodeMessage, type Message } from '../../firmware/core/maintenance/frame';
-import { LinkError, type Transport } from './transport';
+import type { Transport } from '../../host-sim/device/transport';
+import { LinkError } from './link';
 
 /** The device answered, and said no. */
 export class DeviceRefusal extends Error {

@@ -4,7 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, createReadStream, createWriteStream, openSync, statSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { UsageError } from '../errors';
-import { Inbox, LinkError, type Transport } from './transport';
+import type { Transport } from '../../host-sim/device/transport';
+import { Inbox, LinkError } from './link';
 
 class StreamTransport implements Transport {
   readonly #inbox = new Inbox();

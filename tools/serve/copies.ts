@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { entryPath, fromHex, parseEntry, verifyChain, type EntryFile } from '../../firmware/core/evidence';
 import type { KeyObject } from 'node:crypto';
 import { entryOpener } from '../crypto/decrypt-entry';
-import { nodeChecker } from '../crypto/node-checker';
+import { nodeChecker } from '../../host-sim/crypt/node-checker';
 import { encryptedCount } from '../crypto/store-key';
 import { volumeId, writeIso } from '../export/iso';
 import { writePackage } from '../export/package';

@@ -3,7 +3,7 @@
 // (art. 12) and explanations for interruptions never resumed (art. 13), with their signatures.
 import { entryPath, verifyChain, type EntryFile, type RecordingView } from '../../firmware/core/evidence';
 import { entryOpener } from '../crypto/decrypt-entry';
-import { nodeChecker } from '../crypto/node-checker';
+import { nodeChecker } from '../../host-sim/crypt/node-checker';
 import { localTime } from '../report/local-time';
 import type { Session } from './accounts';
 import { appendAudit } from './audit';

@@ -5,7 +5,7 @@ import { bytesEqual, entryPath, FormatError, parseEntry, toHex, verifyChain, Ver
 import { decodeSignedReceipt } from '../../firmware/core/maintenance/receipt';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { nodeChecker } from '../crypto/node-checker';
+import { nodeChecker } from '../../host-sim/crypt/node-checker';
 import { sha256Hex } from './continuity';
 import type { DirectoryStore } from './directory-store';
 import { StoreError } from './errors';

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { checkDeviceId, fromHex, parseEntry, toHex, type SignatureChecker } from '../../firmware/core/evidence';
 import { decodeSignedReceipt, encodeReceiptDocument, encodeSignedReceipt, type ReceiptBody } from '../../firmware/core/maintenance/receipt';
 import type { KeyObject } from 'node:crypto';
-import { nodeChecker } from '../crypto/node-checker';
+import { nodeChecker } from '../../host-sim/crypt/node-checker';
 import { CONTENT_KEY_FILE, CONTENT_PUBLIC_KEY_FILE, generateContentKeyPair, readContentKeyFile } from '../crypto/store-key';
 import { announcedKey } from './announced-key';
 import type { AcceptResult, EvidenceStoreBackend, OffloadEntry, StoreIdentity, StorePosition } from './backend';

@@ -23,7 +23,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { fromHex, parseEntry, toHex, type SignatureChecker } from '../../firmware/core/evidence';
 import { decodeSignedReceipt, encodeReceiptDocument, encodeSignedReceipt, type ReceiptBody } from '../../firmware/core/maintenance/receipt';
-import { nodeChecker } from '../crypto/node-checker';
+import { nodeChecker } from '../../host-sim/crypt/node-checker';
 import { announcedKey } from './announced-key';
 import { batchOf, type AcceptResult, type EvidenceStoreBackend, type OffloadEntry, type StoreIdentity, type StorePosition } from './backend';
 import { BatchPlanner, planBatch, sha256Hex, type HeldChain } from './continuity';

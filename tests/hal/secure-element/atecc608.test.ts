@@ -12,7 +12,7 @@ import { SimBoard } from '../../../host-sim/board/sim-board';
 import { useBoard } from '../../../host-sim/board/current';
 import { keyIdOf, sha256, verifyChain } from '../../../firmware/core/evidence';
 import { buildSampleChain } from '../../../host-sim/evidence/sample-chain';
-import { nodeChecker } from '../../../tools/crypto/node-checker';
+import { nodeChecker } from '../../../host-sim/crypt/node-checker';
 
 const sensor = { io: HostI2C, ...BOARD.i2c, address: BOARD.secureElement.address };
 let board: SimBoard;

@@ -1,6 +1,6 @@
-// The tools' side of the byte links to a device's maintenance port (the Transport interface
-// itself lives with the simulator's link, host-sim/device/transport.ts, below the tools).
-export type { Transport } from '../../host-sim/device/transport';
+// The tools' side of the byte links to a device's maintenance port: how a link fails, and
+// the inbox a real port's bytes wait in. The Transport interface itself lives with the
+// simulator's link, host-sim/device/transport.ts, below the tools.
 
 /** The link failed: no answer in time, or the other end went away. */
 export class LinkError extends Error {}
