@@ -56,6 +56,11 @@ describe('a chain with integrity problems', () => {
     const note = JSON.parse(readFileSync(join(out, 'note.json'), 'utf8'));
     expect(note.recordings[0].interruptions.map((i: { reason: string }) => i.reason)).toEqual(['weather', 'device-fault', 'low-battery', 'obstruction']);
     expect(note.recordings[0].flags).toEqual(['interruption 4 (obstruction) never resumed: written report needed (art. 13)']);
+    expect(note.recordings[0].findings).toEqual([{ code: 'never-resumed', interruption: 4, reason: 'obstruction' }]);
+    // The note for people words the finding in Chinese, the verifier's English beside it.
+    const html = readFileSync(join(out, 'note.html'), 'utf8');
+    expect(html).toContain('<li class="flag">中断 4（遭遇阻挠）未恢复：须书面说明（第十三条）<br>interruption 4 (obstruction) never resumed: written report needed (art. 13)</li>');
+    expect(html).toContain('4. 遭遇阻挠 obstruction');
   });
 });
 

@@ -1,5 +1,7 @@
 // note.html: the article-15 note for people, one self-contained page (no scripts, no
 // external resources) that opens offline, labels in Chinese and English.
+import { findingText } from '../../firmware/core/evidence';
+import { findingWords, noticeWord, reasonWord } from '../report/finding-words';
 import { STAGE_NAMES } from './stages';
 import type { EvidenceNote, NoteRecording } from './note';
 import type { NoteTime } from './time';
@@ -42,12 +44,12 @@ function recordingSection(r: NoteRecording): string {
     row('开始时间', 'Recording started', time(r.start)),
     row('结束时间', 'Recording ended', time(r.end) + (r.timesFrom === 'media' ? '<br><small>由音视频推定 from the media (start/stop not in this chain)</small>' : '')),
     row('地点', 'Place (GNSS)', `${esc(r.place.text.zh)}<br>${esc(r.place.text.en)}` + (r.place.last && r.place.fixes > 1 ? `<br><small>最后定位 last fix: ${esc(r.place.last.latitude.toFixed(6))}, ${esc(r.place.last.longitude.toFixed(6))} at ${esc(r.place.last.at.local)}</small>` : '')),
-    row('告知', 'Recording notice (art. 12)', r.notice ? esc(r.notice) : '<span class="flag">未记录 not journaled</span>'),
+    row('告知', 'Recording notice (art. 12)', r.notice ? `${esc(noticeWord('zh', r.notice))} ${esc(noticeWord('en', r.notice))}` : '<span class="flag">未记录 not journaled</span>'),
     row(
       '中断',
       'Interruptions (art. 13)',
       r.interruptions.length
-        ? r.interruptions.map((i) => `${i.interruption}. ${esc(i.reason)}${i.detail ? ` (${esc(i.detail)})` : ''}: ${i.resumed ? 'resumed 已恢复' : 'not resumed 未恢复'}, ${i.explained ? 'explained 已说明' : 'no spoken explanation 无语音说明'}`).join('<br>')
+        ? r.interruptions.map((i) => `${i.interruption}. ${esc(reasonWord('zh', i.reason))} ${esc(reasonWord('en', i.reason))}${i.detail ? ` (${esc(i.detail)})` : ''}: ${i.resumed ? 'resumed 已恢复' : 'not resumed 未恢复'}, ${i.explained ? 'explained 已说明' : 'no spoken explanation 无语音说明'}`).join('<br>')
         : '无 none',
     ),
     row('标记', 'Key-moment marks (art. 10)', String(r.marks)),
@@ -62,7 +64,7 @@ function recordingSection(r: NoteRecording): string {
     ),
   ];
   if (r.clockUnset) rows.push(row('时钟', 'Clock', '<span class="flag">设备时钟未设置，时间不可信 the device clock was not set: times are not trustworthy</span>'));
-  const flags = r.flags.length ? `<ul>${r.flags.map((f) => `<li class="flag">${esc(f)}</li>`).join('')}</ul>` : '';
+  const flags = r.findings.length ? `<ul>${r.findings.map((f) => `<li class="flag">${esc(findingWords('zh', f))}<br>${esc(findingText(f))}</li>`).join('')}</ul>` : '';
   return `<h2>录像 Recording ${r.recording}</h2><table>${rows.join('')}</table>${flags}`;
 }
 

@@ -1,7 +1,7 @@
 // The article-15 note as data (note.json): who collected each recording, with which
 // certificate, when and where, from the recording's own records; the entries it rests
 // on; the verification verdict; and how to check the copy against the original.
-import type { RecordingView, VerifyReport } from '../../firmware/core/evidence';
+import type { Finding, InterruptionView, RecordingView, VerifyReport } from '../../firmware/core/evidence';
 import { placeOf, type NotePlace } from './place';
 import type { RecordingMaterial } from './recordings';
 import { noteTime, offsetText, type NoteTime } from './time';
@@ -62,10 +62,12 @@ export interface NoteRecording {
   profile: string | null;
   entries: number[];
   media: NoteMedia | null;
-  notice: string | null;
-  interruptions: { interruption: number; reason: string; detail: string; resumed: boolean; explained: boolean }[];
+  notice: NonNullable<RecordingView['notice']>['outcome'] | null;
+  interruptions: { interruption: number; reason: InterruptionView['reason']; detail: string; resumed: boolean; explained: boolean }[];
   marks: number;
-  /** Findings an inspector must look at (from the compliance view). */
+  /** Findings an inspector must look at (from the compliance view), as data. */
+  findings: Finding[];
+  /** The same findings in the verifier's English. */
   flags: string[];
 }
 
@@ -134,6 +136,7 @@ function recordingNote(n: number, view: RecordingView | undefined, m: RecordingM
       explained: i.explanation !== null,
     })),
     marks: view?.marks.length ?? 0,
+    findings: view?.findings ?? [],
     flags: view?.flags ?? [],
   };
 }

@@ -1,7 +1,8 @@
 // Page text: Chinese by default, English with ?lang=en (remembered in a cookie).
+import type { Lang } from '../report/lang';
 import type { AuditAction } from './audit';
 
-export type Lang = 'zh' | 'en';
+export type { Lang };
 
 const TEXT = {
   title: { zh: '执法记录仪证据存储', en: 'Body-camera evidence store' },

@@ -9,7 +9,7 @@ import type { Session } from './accounts';
 import { appendAudit } from './audit';
 import { refuseUnlessMaySee } from './evidence-access';
 import { escapeHtml as h, form, HttpError, readBody, redirect, sendHtml } from './http-util';
-import { findingWords, noticeWord, reasonWord, stopCauseWord, triggerWord } from './finding-words';
+import { findingWords, noticeWord, reasonWord, stopCauseWord, triggerWord } from '../report/finding-words';
 import { t } from './i18n';
 import { addNote, notesOf, noteVerifies, type NoteKind } from './notes';
 import { caseLockSection } from './case-lock-page';

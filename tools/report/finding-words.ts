@@ -1,7 +1,7 @@
 // The verifier's findings and journal codes in the page's language. The maps are typed by
 // the schema's code lists, so a new code does not compile until it has its words.
 import { findingText, type Finding, type RecordData } from '../../firmware/core/evidence';
-import type { Lang } from './i18n';
+import type { Lang } from './lang';
 
 type Words<K extends string> = Record<K, Record<Lang, string>>;
 
