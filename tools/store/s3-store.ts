@@ -346,9 +346,9 @@ export class S3EvidenceStore implements EvidenceStoreBackend {
   /**
    * PutObject if the key does not exist, locked in compliance mode; its version id, or
    * undefined when the key existed. sha256 (hex), when the caller already hashed the body, is
-   * sent as the signature's payload hash and as the object's SHA-256 checksum (which Object
-   * Lock puts need on AWS, and the engine keeps): the client hashes nothing again, and the
-   * engine refuses bytes that do not match it.
+   * sent as the object's signed SHA-256 checksum (which Object Lock puts need on AWS, and the
+   * engine keeps), with an unsigned payload: neither the client nor the engine hashes the
+   * body twice, and the engine refuses bytes that do not match it.
    */
   async #putOnce(key: string, body: Uint8Array, contentType: string, sha256?: string): Promise<string | undefined> {
     const put = new PutObjectCommand({
@@ -361,7 +361,7 @@ export class S3EvidenceStore implements EvidenceStoreBackend {
       ObjectLockRetainUntilDate: new Date(this.#now() + this.#retentionMs),
       ...(sha256 && { ChecksumSHA256: Buffer.from(sha256, 'hex').toString('base64') }),
     });
-    if (sha256) withPayloadHash(put, sha256);
+    if (sha256) unsignedPayload(put);
     try {
       const r = await this.s3.send(put);
       if (!r.VersionId) throw new StoreError(`s3://${this.bucket}: wrote ${key} without a version id: the bucket has no versioning and Object Lock`);
@@ -389,15 +389,20 @@ export class S3EvidenceStore implements EvidenceStoreBackend {
   }
 }
 
-/** Sets x-amz-content-sha256, which SigV4 signs as the payload hash instead of hashing the body itself. */
-function withPayloadHash(put: PutObjectCommand, sha256: string): void {
+/**
+ * Sends x-amz-content-sha256: UNSIGNED-PAYLOAD, for a body that carries its SHA-256 as
+ * x-amz-checksum-sha256. The signature covers that header, and the engine hashes the body
+ * once to check it (as AWS SDKs upload over TLS); a signed payload hash as well would make
+ * the engine hash every entry twice, and the SDK hash it again here.
+ */
+export function unsignedPayload(put: PutObjectCommand): void {
   put.middlewareStack.add(
     (next) => (args) => {
       const request = args.request as { headers?: Record<string, string> };
-      if (request.headers) request.headers['x-amz-content-sha256'] = sha256;
+      if (request.headers) request.headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
       return next(args);
     },
-    { step: 'build', name: 'quanchengPayloadHash' },
+    { step: 'build', name: 'quanchengUnsignedPayload' },
   );
 }
 
