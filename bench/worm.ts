@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -20,6 +21,7 @@ import { s3Source } from '../tools/serve/s3-source';
 import { listen, serviceServer } from '../tools/serve/server';
 import { openService } from '../tools/serve/service';
 import type { OffloadEntry } from '../tools/store';
+import { MAX_BATCH_BYTES, readBatch } from '../tools/store/http-wire';
 import { SqliteDb } from '../tools/store/sql/sqlite-db';
 import { S3EvidenceStore } from '../tools/store/s3-store';
 import { startSeaweed, weedPath } from '../tools/store/seaweedfs-mini';
@@ -124,6 +126,62 @@ export function httpHopPath(label: string): PathKind {
       client = undefined;
     },
   };
+}
+
+/**
+ * The floor of any HTTP hop on this machine: a bare forwarder in this process, node:http
+ * reading the batch (the wire's format, readBatch) and writing each entry with a plain
+ * PutObject as it arrives, 4 in flight, as the direct path does. It checks nothing, hashes
+ * nothing itself, writes no index, no receipt, no lock: what the service's hop costs beyond
+ * the bytes crossing one more process, its hop ÷ this one says.
+ */
+export function bareForwarderPath(label: string): PathKind {
+  let client: HopClient | undefined;
+  return {
+    label,
+    open: async (s3, bucket, deviceId, batch) => {
+      client ??= startHopClient(deviceId, batch);
+      const hop = client;
+      await s3.send(new CreateBucketCommand({ Bucket: bucket, ObjectLockEnabledForBucket: true }));
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'first', Body: new Uint8Array(1) }));
+      const server = createServer((req, res) => {
+        void forward(s3, bucket, readBatch(req, MAX_BATCH_BYTES)).then(
+          (added) => res.end(JSON.stringify({ added })),
+          (e: unknown) => {
+            res.statusCode = 500;
+            res.end(String(e));
+          },
+        );
+      });
+      const url = await listen(server, '127.0.0.1', 0);
+      if ((await hop.ask(`forward ${url}`)) !== 'ready') throw new Error('bench: the offload client did not get ready');
+      return {
+        pids: { client: hop.pid },
+        accept: async () => (JSON.parse(await hop.ask('go')) as { added: number }).added,
+        close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+      };
+    },
+    end: async () => {
+      await client?.stop();
+      client = undefined;
+    },
+  };
+}
+
+/** Writes each entry as it arrives with a plain PutObject, at most 4 in flight; how many were written. */
+async function forward(s3: S3Client, bucket: string, entries: AsyncIterable<OffloadEntry>): Promise<number> {
+  const inFlight = new Set<Promise<unknown>>();
+  let added = 0;
+  for await (const e of entries) {
+    while (inFlight.size >= 4) await Promise.race(inFlight);
+    const put: Promise<unknown> = s3.send(new PutObjectCommand({ Bucket: bucket, Key: `entries/${e.seq}.qce`, Body: e.bytes })).then(() => {
+      added++;
+      inFlight.delete(put);
+    });
+    inFlight.add(put);
+  }
+  await Promise.all(inFlight);
+  return added;
 }
 
 export async function wormOffloadThroughput(kind: PathKind = s3Path): Promise<Figure[]> {
