@@ -91,34 +91,30 @@ function startHopClient(deviceId: string, batch: readonly OffloadEntry[]): HopCl
   };
 }
 
+/** The receiving end of one run of a hop path, and the line that points the client at it. */
+interface HopEnd {
+  command: string;
+  close(): Promise<void>;
+}
+
 /**
- * The service's hop: `quancheng serve`'s service over the S3 store (its SQLite index in a
- * temporary directory), on loopback HTTP, offloaded into by a technician's HttpStoreBackend
- * in its own process (dist/bench-offload-client.cjs), loaded once, connected and logged in
- * to each run's service before the clock starts; the clock runs from "go" to its answer.
+ * A path whose batch comes from the technician's client process (one for all runs of the
+ * path, so run 0 warms it up too): `serve` starts the receiving end of one run; the clock
+ * runs from "go" to the client's answer.
  */
-export function httpHopPath(label: string): PathKind {
+function hopPath(label: string, serve: (s3: S3Client, bucket: string) => Promise<HopEnd>): PathKind {
   let client: HopClient | undefined;
   return {
     label,
     open: async (s3, bucket, deviceId, batch) => {
       client ??= startHopClient(deviceId, batch);
       const hop = client;
-      const store = await newS3Store(s3, bucket);
-      const dir = mkdtempSync(join(tmpdir(), 'qc-bench-serve-'));
-      const service = await openService({ backend: store, source: s3Source(store), db: SqliteDb.open(join(dir, 'index.sqlite')), dataDir: dir, now: Date.now });
-      await addAccount(service.db, 'bench', 'technician', 'bench password 1', Date.now());
-      const server = serviceServer(service);
-      const url = await listen(server, '127.0.0.1', 0);
-      if ((await hop.ask(`connect ${url}`)) !== 'ready') throw new Error('bench: the offload client did not get ready');
+      const end = await serve(s3, bucket);
+      if ((await hop.ask(end.command)) !== 'ready') throw new Error('bench: the offload client did not get ready');
       return {
         pids: { client: hop.pid },
         accept: async () => (JSON.parse(await hop.ask('go')) as { added: number }).added,
-        close: async () => {
-          await new Promise<void>((resolve) => server.close(() => resolve()));
-          await service.close();
-          rmSync(dir, { recursive: true, force: true });
-        },
+        close: () => end.close(),
       };
     },
     end: async () => {
@@ -129,6 +125,31 @@ export function httpHopPath(label: string): PathKind {
 }
 
 /**
+ * The service's hop: `quancheng serve`'s service over the S3 store (its SQLite index in a
+ * temporary directory), on loopback HTTP, offloaded into by a technician's HttpStoreBackend
+ * in its own process (dist/bench-offload-client.cjs), connected and logged in to each run's
+ * service before the clock starts.
+ */
+export function httpHopPath(label: string): PathKind {
+  return hopPath(label, async (s3, bucket) => {
+    const store = await newS3Store(s3, bucket);
+    const dir = mkdtempSync(join(tmpdir(), 'qc-bench-serve-'));
+    const service = await openService({ backend: store, source: s3Source(store), db: SqliteDb.open(join(dir, 'index.sqlite')), dataDir: dir, now: Date.now });
+    await addAccount(service.db, 'bench', 'technician', 'bench password 1', Date.now());
+    const server = serviceServer(service);
+    const url = await listen(server, '127.0.0.1', 0);
+    return {
+      command: `connect ${url}`,
+      close: async () => {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await service.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  });
+}
+
+/**
  * The floor of any HTTP hop on this machine: a bare forwarder in this process, node:http
  * reading the batch (the wire's format, readBatch) and writing each entry with a plain
  * PutObject as it arrives, 4 in flight, as the direct path does. It checks nothing, hashes
@@ -136,36 +157,21 @@ export function httpHopPath(label: string): PathKind {
  * the bytes crossing one more process, its hop ÷ this one says.
  */
 export function bareForwarderPath(label: string): PathKind {
-  let client: HopClient | undefined;
-  return {
-    label,
-    open: async (s3, bucket, deviceId, batch) => {
-      client ??= startHopClient(deviceId, batch);
-      const hop = client;
-      await s3.send(new CreateBucketCommand({ Bucket: bucket, ObjectLockEnabledForBucket: true }));
-      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'first', Body: new Uint8Array(1) }));
-      const server = createServer((req, res) => {
-        void forward(s3, bucket, readBatch(req, MAX_BATCH_BYTES)).then(
-          (added) => res.end(JSON.stringify({ added })),
-          (e: unknown) => {
-            res.statusCode = 500;
-            res.end(String(e));
-          },
-        );
-      });
-      const url = await listen(server, '127.0.0.1', 0);
-      if ((await hop.ask(`forward ${url}`)) !== 'ready') throw new Error('bench: the offload client did not get ready');
-      return {
-        pids: { client: hop.pid },
-        accept: async () => (JSON.parse(await hop.ask('go')) as { added: number }).added,
-        close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-      };
-    },
-    end: async () => {
-      await client?.stop();
-      client = undefined;
-    },
-  };
+  return hopPath(label, async (s3, bucket) => {
+    await s3.send(new CreateBucketCommand({ Bucket: bucket, ObjectLockEnabledForBucket: true }));
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'first', Body: new Uint8Array(1) }));
+    const server = createServer((req, res) => {
+      void forward(s3, bucket, readBatch(req, MAX_BATCH_BYTES)).then(
+        (added) => res.end(JSON.stringify({ added })),
+        (e: unknown) => {
+          res.statusCode = 500;
+          res.end(String(e));
+        },
+      );
+    });
+    const url = await listen(server, '127.0.0.1', 0);
+    return { command: `forward ${url}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  });
 }
 
 /** Writes each entry as it arrives with a plain PutObject, at most 4 in flight; how many were written. */
