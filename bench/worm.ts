@@ -158,8 +158,7 @@ export function httpHopPath(label: string): PathKind {
  */
 export function bareForwarderPath(label: string): PathKind {
   return hopPath(label, async (s3, bucket) => {
-    await s3.send(new CreateBucketCommand({ Bucket: bucket, ObjectLockEnabledForBucket: true }));
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'first', Body: new Uint8Array(1) }));
+    await plainBucket(s3, bucket);
     const server = createServer((req, res) => {
       void forward(s3, bucket, readBatch(req, MAX_BATCH_BYTES)).then(
         (added) => res.end(JSON.stringify({ added })),
@@ -174,8 +173,18 @@ export function bareForwarderPath(label: string): PathKind {
   });
 }
 
-/** Writes each entry as it arrives with a plain PutObject, at most 4 in flight; how many were written. */
-async function forward(s3: S3Client, bucket: string, entries: AsyncIterable<OffloadEntry>): Promise<number> {
+/**
+ * A bucket for plain PutObject writes, as the store's are made (Object Lock on). SeaweedFS
+ * makes a bucket's volumes at its first write; the store's manifest does that for its bucket
+ * before the clock starts, so one small object does it here.
+ */
+async function plainBucket(s3: S3Client, bucket: string): Promise<void> {
+  await s3.send(new CreateBucketCommand({ Bucket: bucket, ObjectLockEnabledForBucket: true }));
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'first', Body: new Uint8Array(1) }));
+}
+
+/** Writes each entry as it comes with a plain PutObject, at most 4 in flight (the direct path, and the bare forwarder); how many were written. */
+async function forward(s3: S3Client, bucket: string, entries: AsyncIterable<OffloadEntry> | Iterable<OffloadEntry>): Promise<number> {
   const inFlight = new Set<Promise<unknown>>();
   let added = 0;
   for await (const e of entries) {
@@ -225,20 +234,10 @@ export async function wormOffloadThroughput(kind: PathKind = s3Path): Promise<Fi
       if (added !== batch.length) throw new Error(`bench: the store added ${added} of ${batch.length} entries`);
 
       const bucket = `bench-direct-${i}`;
-      await s3.send(new CreateBucketCommand({ Bucket: bucket, ObjectLockEnabledForBucket: true }));
-      // SeaweedFS makes a bucket's volumes at its first write; the store's manifest did that
-      // for its bucket before the clock started, so one small object does it here.
-      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'first', Body: new Uint8Array(1) }));
+      await plainBucket(s3, bucket);
       t0 = process.hrtime.bigint();
       // As many requests in flight as the store uses for entry objects: the fastest plain path.
-      let next = 0;
-      const put = async () => {
-        while (next < batch.length) {
-          const e = batch[next++];
-          await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `entries/${e.seq}.qce`, Body: e.bytes }));
-        }
-      };
-      const { cpuMs: directMs } = await cpuDuring({ engine: server.pid, client: process.pid }, () => Promise.all(Array.from({ length: 4 }, put)));
+      const { cpuMs: directMs } = await cpuDuring({ engine: server.pid, client: process.pid }, () => forward(s3, bucket, batch));
       const directS = Number(process.hrtime.bigint() - t0) / 1e9;
       if (i > 0) {
         viaStore = Math.min(viaStore, storeS);

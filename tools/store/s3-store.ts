@@ -16,6 +16,7 @@ import {
   ListObjectsV2Command,
   ListObjectVersionsCommand,
   PutObjectCommand,
+  type PutObjectCommandInput,
   GetObjectRetentionCommand,
   PutObjectLegalHoldCommand,
   PutObjectRetentionCommand,
@@ -351,7 +352,7 @@ export class S3EvidenceStore implements EvidenceStoreBackend {
    * body twice, and the engine refuses bytes that do not match it.
    */
   async #putOnce(key: string, body: Uint8Array, contentType: string, sha256?: string): Promise<string | undefined> {
-    const put = new PutObjectCommand({
+    const input: PutObjectCommandInput = {
       Bucket: this.bucket,
       Key: key,
       Body: body,
@@ -359,9 +360,8 @@ export class S3EvidenceStore implements EvidenceStoreBackend {
       IfNoneMatch: '*',
       ObjectLockMode: 'COMPLIANCE',
       ObjectLockRetainUntilDate: new Date(this.#now() + this.#retentionMs),
-      ...(sha256 && { ChecksumSHA256: Buffer.from(sha256, 'hex').toString('base64') }),
-    });
-    if (sha256) unsignedPayload(put);
+    };
+    const put = sha256 ? checksummedPut(input, sha256) : new PutObjectCommand(input);
     try {
       const r = await this.s3.send(put);
       if (!r.VersionId) throw new StoreError(`s3://${this.bucket}: wrote ${key} without a version id: the bucket has no versioning and Object Lock`);
@@ -390,12 +390,13 @@ export class S3EvidenceStore implements EvidenceStoreBackend {
 }
 
 /**
- * Sends x-amz-content-sha256: UNSIGNED-PAYLOAD, for a body that carries its SHA-256 as
- * x-amz-checksum-sha256. The signature covers that header, and the engine hashes the body
- * once to check it (as AWS SDKs upload over TLS); a signed payload hash as well would make
- * the engine hash every entry twice, and the SDK hash it again here.
+ * A PutObject whose body carries its SHA-256 (hex) as x-amz-checksum-sha256, sent with
+ * x-amz-content-sha256: UNSIGNED-PAYLOAD. The signature covers the checksum header, and the
+ * engine hashes the body once to check it (as AWS SDKs upload over TLS); a signed payload
+ * hash as well would make the engine hash every entry twice, and the SDK hash it again here.
  */
-export function unsignedPayload(put: PutObjectCommand): void {
+export function checksummedPut(input: PutObjectCommandInput, sha256: string): PutObjectCommand {
+  const put = new PutObjectCommand({ ...input, ChecksumSHA256: Buffer.from(sha256, 'hex').toString('base64') });
   put.middlewareStack.add(
     (next) => (args) => {
       const request = args.request as { headers?: Record<string, string> };
@@ -404,6 +405,7 @@ export function unsignedPayload(put: PutObjectCommand): void {
     },
     { step: 'build', name: 'quanchengUnsignedPayload' },
   );
+  return put;
 }
 
 /** Runs the tasks given to it at most n at a time, in the order given. */

@@ -27,8 +27,6 @@ export type Finding =
   /** Art. 14: not in the designated store by its deadline day. */
   | { code: "offload-overdue"; day: string };
 
-export type FindingCode = Finding["code"];
-
 export function findingText(f: Finding): string {
   switch (f.code) {
     case "content-not-read":

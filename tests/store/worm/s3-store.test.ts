@@ -18,7 +18,7 @@ import { parseEntry, toHex } from '../../../firmware/core/evidence';
 import { sha256Hex as sha256 } from '../../../tools/store/continuity';
 import { offload } from '../../../tools/maintenance/offload';
 import { checkReceipt, StoreRefusal, type OffloadEntry } from '../../../tools/store';
-import { indexKey, S3EvidenceStore, unsignedPayload } from '../../../tools/store/s3-store';
+import { checksummedPut, indexKey, S3EvidenceStore } from '../../../tools/store/s3-store';
 import { ObjectStore } from '../../../tools/store/objects';
 import { device, login, provisioning, record, START } from '../../maintenance/fixture';
 import { deviceChain, T0 } from '../fixtures';
@@ -191,14 +191,10 @@ maybe('S3EvidenceStore on SeaweedFS with Object Lock', () => {
       const changed = bytes.slice();
       changed[changed.length - 1] ^= 1;
       const key = `probe/${named}.qce`;
-      const put = new PutObjectCommand({ Bucket: bucket, Key: key, Body: changed, IfNoneMatch: '*', ChecksumSHA256: Buffer.from(named, 'hex').toString('base64') });
-      unsignedPayload(put);
-      await expect(s3.send(put)).rejects.toMatchObject({ $metadata: { httpStatusCode: 400 } });
+      await expect(s3.send(checksummedPut({ Bucket: bucket, Key: key, Body: changed, IfNoneMatch: '*' }, named))).rejects.toMatchObject({ $metadata: { httpStatusCode: 400 } });
       expect((await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: key }))).Versions ?? []).toEqual([]);
       // The same request with the bytes the checksum names is taken.
-      const good = new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, IfNoneMatch: '*', ChecksumSHA256: Buffer.from(named, 'hex').toString('base64') });
-      unsignedPayload(good);
-      expect((await s3.send(good)).VersionId).toBeTruthy();
+      expect((await s3.send(checksummedPut({ Bucket: bucket, Key: key, Body: bytes, IfNoneMatch: '*' }, named))).VersionId).toBeTruthy();
     });
 
     test('the engine refuses deleting a locked version, even bypassing governance, and shortening or weakening its retention', async () => {
