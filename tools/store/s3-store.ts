@@ -4,11 +4,12 @@
 // administrator, until the retention ends). Layout in the bucket:
 //   quancheng-store.json                 the store id and public key (as DirectoryStore's manifest)
 //   objects/ab/cdef….qce                 entry files, named by their SHA-256
-//   devices/<id>/<seq, 10 digits>.json   the held chain, one object per entry (IndexLine + object version)
+//   devices/<id>/<seq, 10 digits>.json   the held chain, one index object per accepted batch, named
+//                                        by its first seq: a line (IndexLine + object version) per entry
 //   devices/<id>/receipts/<name>.qcr     every receipt issued
-// The position is rebuilt from the bucket alone: the index objects of a device, each read at
-// its first (oldest) version, so a later version someone slipped under the same key never
-// counts. The store's private key is not in the bucket: the caller keeps it (a PEM file).
+// The position is rebuilt from the bucket alone: the index objects of a device in order, each
+// read at its first (oldest) version, so a later version someone slipped under the same key
+// never counts. The store's private key is not in the bucket: the caller keeps it (a PEM file).
 import {
   CreateBucketCommand,
   GetObjectCommand,
@@ -41,7 +42,7 @@ const DAY_MS = 86_400_000;
 /** Objects written at once in one batch: enough to fill the link, few enough for any engine. */
 const PUTS_IN_FLIGHT = 4;
 
-/** An index object: the index line, and the version of the entry object it names. */
+/** A line of an index object: the index line, and the version of the entry object it names. */
 export interface HeldLine extends IndexLine {
   /** The S3 version id of the entry object as this store wrote (or found) it. */
   version: string;
@@ -55,10 +56,12 @@ export interface S3StoreOptions {
   retentionDays?: number;
 }
 
-/** Where a device's held chain is in the bucket. */
+/** The index object of a device's batch that starts at entry seq. */
 export function indexKey(deviceId: string, seq: number): string {
   return `devices/${deviceId}/${String(seq).padStart(10, '0')}.json`;
 }
+
+const INDEX_KEY = /^devices\/[^/]+\/(\d{10})\.json$/;
 
 export class S3EvidenceStore implements EvidenceStoreBackend {
   readonly #id: string;
@@ -154,18 +157,25 @@ export class S3EvidenceStore implements EvidenceStoreBackend {
     return lines;
   }
 
-  /** Reads a device's held chain from the bucket alone, each index object at its first version. */
+  /**
+   * Reads a device's held chain from the bucket alone: its index objects in seq order, each at
+   * its first version, each continuing the chain where the one before ended.
+   */
   async rebuild(deviceId: string): Promise<HeldLine[]> {
     if (!/^[A-Za-z0-9._-]+$/.test(deviceId)) return [];
     const prefix = `devices/${deviceId}/`;
     const first = await firstVersions(this.s3, this.bucket, prefix);
-    const keys = [...first.keys()].filter((k) => /^devices\/[^/]+\/\d{10}\.json$/.test(k)).sort();
+    const keys = [...first.keys()].filter((k) => INDEX_KEY.test(k)).sort();
     const lines: HeldLine[] = [];
-    for (const [i, k] of keys.entries()) {
-      // Past a hole (a batch cut while its index objects were being written) nothing is held yet.
-      if (k !== indexKey(deviceId, i)) break;
+    for (const k of keys) {
+      const start = Number(INDEX_KEY.exec(k)![1]);
+      // The store names each batch's index object by the seq after the chain it held: one
+      // starting inside what is held is not its own (first write wins); past a hole (a later
+      // object, slipped in or left by an older layout's cut) nothing is held yet.
+      if (start < lines.length) continue;
+      if (start > lines.length) break;
       const bytes = await getObject(this.s3, this.bucket, k, first.get(k));
-      lines.push(parseHeldLine(new TextDecoder().decode(bytes), i, `s3://${this.bucket}/${k}`));
+      lines.push(...parseHeldLines(new TextDecoder().decode(bytes), start, `s3://${this.bucket}/${k}`));
     }
     return lines;
   }
@@ -185,10 +195,9 @@ export class S3EvidenceStore implements EvidenceStoreBackend {
       deviceKey: () => deviceKey!,
     };
     // Each entry object as soon as its entry is checked, 4 at a time, while the rest of the
-    // batch arrives; the index objects that name them only once the whole batch is checked
-    // and its entry objects written. A refused or cut batch so leaves at most unnamed entry
-    // objects, which the rebuild does not count (the chain held is the unbroken run of index
-    // objects from entry 0) and the re-sent batch finds again.
+    // batch arrives; the batch's one index object, which names them all, only once the whole
+    // batch is checked and its entry objects written. A refused or cut batch so leaves at most
+    // unnamed entry objects, which the rebuild does not count and the re-sent batch finds again.
     const planner = new BatchPlanner(deviceId, heldChain, this.#checker);
     const sent: OffloadEntry[] = [];
     const versions = new Map<number, Promise<string>>();
@@ -235,18 +244,12 @@ export class S3EvidenceStore implements EvidenceStoreBackend {
     if (lines.length === 0 && plan.added.length === 0) throw new StoreRefusal('unknown-device', null, `an empty batch, and the store holds no entries of ${JSON.stringify(deviceId)}`);
     if (plan.added.length > 0) {
       const received = this.#now();
-      // Each index object once its entry object is written, so the first index objects
-      // overlap the last entry objects; every write is awaited before a failure is thrown.
-      const slot = limiter(PUTS_IN_FLIGHT);
-      const indexed = await Promise.allSettled(
-        plan.added.map((e) =>
-          versions.get(e.seq)!.then((version) => slot(() => this.#putIndexObject(deviceId, { seq: e.seq, sha256: e.sha256, link: toHex(e.link), bytes: e.bytes.length, received, version }))),
-        ),
-      );
+      const written = await Promise.allSettled(plan.added.map((e) => versions.get(e.seq)!));
       await Promise.allSettled(versions.values());
-      const failed = indexed.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      const failed = written.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) throw failed.reason;
-      lines.push(...indexed.map((r) => (r as PromiseFulfilledResult<HeldLine>).value));
+      const batch = plan.added.map((e, i): HeldLine => ({ seq: e.seq, sha256: e.sha256, link: toHex(e.link), bytes: e.bytes.length, received, version: (written[i] as PromiseFulfilledResult<string>).value }));
+      lines.push(...(await this.#putIndexObjects(deviceId, batch)));
     }
     return { deviceId, added: plan.added.length, resent: plan.resent, position: positionOf(lines)! };
   }
@@ -295,10 +298,6 @@ export class S3EvidenceStore implements EvidenceStoreBackend {
   }
 
   /**
-   * Writes an index object once. One already there (left by a cut batch) is taken when it
-   * names the same entry; any other is another writer's, and the offload must be sent again.
-   */
-  /**
    * A case's retention (art. 15: kept as long as the case file): the device's held entry
    * objects from..through stay locked in compliance mode at least until `until` (ms). Only
    * ever extends: an object already locked longer keeps its date (the engine refuses
@@ -317,19 +316,34 @@ export class S3EvidenceStore implements EvidenceStoreBackend {
     return n;
   }
 
-  async #putIndexObject(deviceId: string, line: HeldLine): Promise<HeldLine> {
-    const key = indexKey(deviceId, line.seq);
-    if (await this.#putOnce(key, new TextEncoder().encode(encodeHeldLine(line)), 'application/json')) return line;
-    const text = await readFirstVersion(this.s3, this.bucket, key);
-    let found: HeldLine | undefined;
-    try {
-      found = parseHeldLine(new TextDecoder().decode(text!), line.seq, `s3://${this.bucket}/${key}`);
-    } catch {
-      found = undefined;
+  /**
+   * Writes the index object of a batch once, at the seq it starts from. One already there is
+   * an earlier write of the batch's first entries whose answer was lost: taken when it names
+   * the same entries, and the rest written after it. Any other is another writer's, and the
+   * offload must be sent again.
+   */
+  async #putIndexObjects(deviceId: string, batch: readonly HeldLine[]): Promise<HeldLine[]> {
+    const held: HeldLine[] = [];
+    let rest = batch;
+    while (rest.length > 0) {
+      const key = indexKey(deviceId, rest[0].seq);
+      if (await this.#putOnce(key, new TextEncoder().encode(rest.map(encodeHeldLine).join('')), 'application/json')) return held.concat(rest);
+      const text = await readFirstVersion(this.s3, this.bucket, key);
+      let found: HeldLine[] | undefined;
+      try {
+        found = parseHeldLines(new TextDecoder().decode(text!), rest[0].seq, `s3://${this.bucket}/${key}`);
+      } catch {
+        found = undefined;
+      }
+      const same = (f: HeldLine, i: number) => i < rest.length && f.sha256 === rest[i].sha256 && f.link === rest[i].link && f.bytes === rest[i].bytes;
+      if (!found?.every(same)) {
+        this.#held.delete(deviceId);
+        throw new StoreError(`s3://${this.bucket}/${key}: written meanwhile by another writer; offload again`);
+      }
+      held.push(...found);
+      rest = rest.slice(found.length);
     }
-    if (found && found.sha256 === line.sha256 && found.link === line.link && found.bytes === line.bytes) return found;
-    this.#held.delete(deviceId);
-    throw new StoreError(`s3://${this.bucket}/${key}: written meanwhile by another writer; offload again`);
+    return held;
   }
 
   /** Writes an entry object once; one already there (a resumed offload, the same bytes) is reused. */
@@ -408,22 +422,6 @@ export function checksummedPut(input: PutObjectCommandInput, sha256: string): Pu
   return put;
 }
 
-/** Runs the tasks given to it at most n at a time, in the order given. */
-function limiter(n: number): <R>(task: () => Promise<R>) => Promise<R> {
-  let running = 0;
-  const waiting: (() => void)[] = [];
-  return async (task) => {
-    while (running >= n) await new Promise<void>((resolve) => waiting.push(resolve));
-    running++;
-    try {
-      return await task();
-    } finally {
-      running--;
-      waiting.shift()?.();
-    }
-  };
-}
-
 function status(e: unknown): number | undefined {
   return (e as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
 }
@@ -464,6 +462,14 @@ function encodeHeldLine(l: HeldLine): string {
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;
+
+/** The lines of an index object, one per entry from firstSeq on, each continuing the one before. */
+function parseHeldLines(text: string, firstSeq: number, where: string): HeldLine[] {
+  const rows = text.split('\n');
+  if (rows[rows.length - 1] === '') rows.pop();
+  if (rows.length === 0) throw new StoreError(`${where}: no lines`);
+  return rows.map((row, i) => parseHeldLine(row, firstSeq + i, rows.length > 1 ? `${where} line ${i + 1}` : where));
+}
 
 function parseHeldLine(text: string, expectSeq: number, where: string): HeldLine {
   let v: Partial<HeldLine>;

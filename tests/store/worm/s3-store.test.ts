@@ -9,6 +9,7 @@ import {
   GetObjectCommand,
   GetObjectRetentionCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   ListObjectVersionsCommand,
   PutObjectCommand,
   PutObjectRetentionCommand,
@@ -105,13 +106,13 @@ maybe('S3EvidenceStore on SeaweedFS with Object Lock', () => {
     }
   });
 
-  test('a batch cut while its index objects were written leaves a hole: nothing past it counts, and the re-sent batch fills it', async () => {
+  test('an index object past a hole (an older layout\'s cut, or slipped in) counts for nothing; the re-sent batch fills the hole and reuses the entry objects', async () => {
     const chain = deviceChain();
     const pem = newKeyPem();
     const bucket = bucketName();
     const store = await S3EvidenceStore.create(s3, bucket, 'county-store-1', pem, { now: () => T0, retentionDays: 30 });
     await store.accept('QC-SAMPLE-01', chain.slice(0, 5));
-    // What a cut leaves: entry objects 5 and 6 written, the index object of 6 but not of 5.
+    // Entry objects 5 and 6 written, and an index object of 6 alone but none from 5.
     const versions: string[] = [];
     for (const e of chain.slice(5, 7)) {
       const r = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: ObjectStore.relPath(sha256(e.bytes)), Body: e.bytes, IfNoneMatch: '*' }));
@@ -126,6 +127,32 @@ maybe('S3EvidenceStore on SeaweedFS with Object Lock', () => {
     expect(rebuilt).toEqual(await reopened.held('QC-SAMPLE-01'));
     expect(rebuilt[6]).toEqual(six);
     expect(rebuilt[5].version).toBe(versions[0]);
+    // The batch's own index object names 5 on; the one of 6 overlaps it and is passed over.
+    expect(JSON.parse(Buffer.from(await bytesAt(s3, bucket, indexKey('QC-SAMPLE-01', 5)), 'hex').toString().split('\n')[1])).toEqual(six);
+  });
+
+  test('a batch is held whole or not at all: one index object names all its entries, and one whose answer was lost is taken when the batch is sent again', async () => {
+    const chain = deviceChain();
+    const pem = newKeyPem();
+    const bucket = bucketName();
+    const store = await S3EvidenceStore.create(s3, bucket, 'county-store-1', pem, { now: () => T0, retentionDays: 30 });
+    await store.accept('QC-SAMPLE-01', chain.slice(0, 3));
+    const held = await store.held('QC-SAMPLE-01');
+    const keys = async () => ((await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'devices/QC-SAMPLE-01/' }))).Contents ?? []).map((o) => o.Key);
+    expect(await keys()).toEqual([indexKey('QC-SAMPLE-01', 0)]);
+    // Another store object on the bucket, as after a lost answer: it holds 0..2 and writes 3..4
+    // while this one still holds 0..2; this one's batch 3..6 takes 3..4 and writes 5..6 after it.
+    const other = await S3EvidenceStore.open(s3, bucket, pem, { now: () => T0 + 1 });
+    await other.accept('QC-SAMPLE-01', chain.slice(3, 5));
+    expect(await store.held('QC-SAMPLE-01')).toEqual(held);
+    expect(await store.accept('QC-SAMPLE-01', chain.slice(3, 7))).toMatchObject({ added: 4, position: { throughSeq: 6 } });
+    expect(await keys()).toEqual([0, 3, 5].map((n) => indexKey('QC-SAMPLE-01', n)));
+    const rebuilt = await (await S3EvidenceStore.open(s3, bucket, pem)).rebuild('QC-SAMPLE-01');
+    expect(rebuilt).toEqual(await store.held('QC-SAMPLE-01'));
+    expect(rebuilt.map((l) => [l.seq, l.received])).toEqual([[0, T0], [1, T0], [2, T0], [3, T0 + 1], [4, T0 + 1], [5, T0], [6, T0]]);
+    // An index object naming other entries at that seq is another writer's: refused, the offload to be sent again.
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: indexKey('QC-SAMPLE-01', 7), Body: JSON.stringify({ ...rebuilt[6], seq: 7 }) + '\n', IfNoneMatch: '*' }));
+    await expect(store.accept('QC-SAMPLE-01', chain.slice(7))).rejects.toThrow(/written meanwhile by another writer; offload again/);
   });
 
   test('a batch is checked and written as it arrives: a tampered entry in the middle leaves nothing held, only unnamed objects the re-sent batch finds again', async () => {
@@ -153,8 +180,8 @@ maybe('S3EvidenceStore on SeaweedFS with Object Lock', () => {
     expect(whole.reason).toBe('reordered');
     const before = await versionCount(s3, bucket);
     expect(await store.accept('QC-SAMPLE-01', chain)).toMatchObject({ added: chain.length, resent: 0 });
-    // The prefix written before the refusal is found, not stacked: one index object per entry, entry objects only for the rest.
-    expect(await versionCount(s3, bucket)).toBe(before + chain.length + (chain.length - 4));
+    // The prefix written before the refusal is found, not stacked: one index object for the batch, entry objects only for the rest.
+    expect(await versionCount(s3, bucket)).toBe(before + 1 + (chain.length - 4));
   });
 
   describe('one device chain in a bucket', () => {
@@ -211,7 +238,7 @@ maybe('S3EvidenceStore on SeaweedFS with Object Lock', () => {
       await refusedBy(s3.send(new PutObjectRetentionCommand({ Bucket: bucket, Key: key, VersionId: version, BypassGovernanceRetention: true, Retention: { Mode: 'GOVERNANCE', RetainUntilDate: sooner } })));
       const kept = await s3.send(new GetObjectRetentionCommand({ Bucket: bucket, Key: key, VersionId: version }));
       expect(kept.Retention).toEqual({ Mode: 'COMPLIANCE', RetainUntilDate: new Date(T0 + 30 * 86_400_000) });
-      const indexDel = await refusedBy(s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: indexKey('QC-SAMPLE-01', 3), VersionId: (await firstVersion(s3, bucket, indexKey('QC-SAMPLE-01', 3)))! })));
+      const indexDel = await refusedBy(s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: indexKey('QC-SAMPLE-01', 5), VersionId: (await firstVersion(s3, bucket, indexKey('QC-SAMPLE-01', 5)))! })));
       expect(indexDel.status).toBe(403);
       expect(await bytesAt(s3, bucket, key, version)).toBe(Buffer.from(chain[3].bytes).toString('hex'));
     });
@@ -225,8 +252,10 @@ maybe('S3EvidenceStore on SeaweedFS with Object Lock', () => {
       // on top, and a delete without a version only adds a delete marker; the store reads
       // the version it wrote, and rebuilds each index object from its first version.
       await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: chain[5].bytes }));
-      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: indexKey('QC-SAMPLE-01', 4), Body: '{"forged":true}' }));
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: indexKey('QC-SAMPLE-01', 0), Body: '{"forged":true}' }));
       await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: indexKey('QC-SAMPLE-01', 5) }));
+      // A new key inside what is held (no version of it before) is passed over too.
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: indexKey('QC-SAMPLE-01', 4), Body: '{"forged":true}' }));
       expect(toHex(await store.read(lines[4]))).toBe(Buffer.from(chain[4].bytes).toString('hex'));
       const reopened = await S3EvidenceStore.open(s3, bucket, pem);
       expect(await reopened.rebuild('QC-SAMPLE-01')).toEqual(lines);
