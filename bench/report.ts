@@ -59,17 +59,22 @@ block by block. Three firmware changes brought it to the figure above, with the 
 on flash and the same hashes: a record's trailing \`rest\` field (image, samples) is handed
 on as its own piece, never copied (\`encodePayloadParts\`, \`FramedRecord.body\`); a piece is
 split only at the one boundary where a commit is due; and block ends come from littlefs's
-closed form (blocks 1..n hold 2n − popcount(n) pointers, \`ctz.ts\`) instead of a walk.
+closed form (blocks 1..n hold 2n − popcount(n) pointers, \`ctz.ts\`) instead of a walk, the
+usual crossing into the next block being one step (block n holds blockSize − 4·(ctz(n)+1)).
 
 ### XS compute per frame on the card path: ${v('XS compute per frame, 100 KB ÷ 10 KB (card path)')} (aim ≤ 1.1)
 
 The same store with its media on a card (an in-XS sink volume behind a write queue that is
-always drained, \`host-sim/xs/bench/entry.ts\` sinkCard), at the card profile's 10 fps. It sits
-at the aim's edge: the card's littlefs block is 128 KiB, and a commit waits for a block end once
-half the flush window has passed, so at 1 MB/s of 100 KB frames every commit lands early in its
-window while at 100 KB/s of 10 KB frames it often waits the whole second: about a quarter more
-commits (and the record splits that come with them) per frame. Nothing in the figure grows with
-the bytes themselves (the instrumented run copies 23 bytes per frame at both sizes).
+always drained, \`host-sim/xs/bench/entry.ts\` sinkCard), at the card profile's 10 fps. It
+measured 1.101 until the cause was found: not the bytes (the instrumented run copies the same
+per frame at both sizes) nor the commits (flushes off gave 1.102), but the block-end arithmetic
+\`EvidenceStore.space()\` runs on every frame. Each time the open entry crossed into a new
+littlefs block, \`CtzBoundaries\` recomputed the block from scratch, three or four
+\`endOfBlock\` calls each counting bits in a loop: 400–800 meter a crossing. A card's block is
+128 KiB, so a 100 KB frame crosses one three times in four and a 10 KB frame one time in
+thirteen; on the 4 KiB internal volume nearly every frame crosses at both sizes, so the store
+alone hid it. The crossing into the next block is now one step, and the bit count a few bit
+operations (\`ctz.ts\`): about 56 meter a crossing, the same block ends.
 
 ### Host ingest ÷ SHA-256: ${v('host ingest ÷ node:crypto SHA-256')} (aim ≥ 0.5)
 

@@ -43,3 +43,25 @@ test('a growing file asks in any step size and gets the next boundary', () => {
     expect(end).toBeGreaterThanOrEqual(size);
   }
 });
+
+test('crossing block by block (a card\'s 128 KiB blocks, frames smaller than a block) steps to the same boundaries as the closed form', () => {
+  const B = 131_072;
+  const b = new CtzBoundaries(B);
+  let size = 0;
+  let seed = 7;
+  for (let i = 0; i < 4000; i++) {
+    seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+    size += 1 + (seed % B);
+    expect(b.boundaryAtOrAfter(size)).toBe(endOfBlock(B, blockOf(B, size)));
+    expect(b.block).toBe(blockOf(B, size));
+  }
+});
+
+test('block ends for block indexes near and past 2^31 and 2^32 (the bit count with and without 32-bit operations)', () => {
+  const popcount = (n: number) => [...n.toString(2)].filter((d) => d === '1').length;
+  const B = 512;
+  for (const n of [2 ** 31 - 1, 2 ** 31, 2 ** 31 + 1, 2 ** 32 - 1, 2 ** 32, 2 ** 32 + 5, 2 ** 40 + 3]) {
+    // Blocks 0..n hold (n+1)·B bytes less 4 bytes for each of their 2n − popcount(n) pointers.
+    expect(endOfBlock(B, n)).toBe((n + 1) * B - 4 * (2 * n - popcount(n)));
+  }
+});

@@ -6,6 +6,12 @@
 // blocks 1..n hold Σ(ctz(i)+1) = 2n − popcount(n) pointers (littlefs DESIGN.md).
 
 function popcount(n: number): number {
+  if (n <= 0xffffffff) {
+    // The usual case (every block index below 2^32): a few bit operations, no loop.
+    let v = n - ((n >>> 1) & 0x55555555);
+    v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+    return Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+  }
   let c = 0;
   for (let v = n; v > 0; v = Math.floor(v / 2)) c += v % 2;
   return c;
@@ -45,8 +51,18 @@ export class CtzBoundaries {
   /** The first block end at or after `size` (a file of exactly this size fills its last block). */
   boundaryAtOrAfter(size: number): number {
     if (size > this.end) {
-      this.block = blockOf(this.blockSize, size);
-      this.end = endOfBlock(this.blockSize, this.block);
+      // Most often the file has just crossed into the next block (a card's 128 KiB blocks
+      // are crossed one at a time): step to it, block n holding blockSize − 4·(ctz(n)+1)
+      // bytes (32 − clz32(n & −n) is ctz(n)+1); a longer jump finds its block in closed form.
+      const n = this.block + 1;
+      const next = n < 0x80000000 ? this.end + this.blockSize - 4 * (32 - Math.clz32(n & -n)) : endOfBlock(this.blockSize, n);
+      if (size <= next) {
+        this.block++;
+        this.end = next;
+      } else {
+        this.block = blockOf(this.blockSize, size);
+        this.end = endOfBlock(this.blockSize, this.block);
+      }
     }
     return this.end;
   }
