@@ -3,201 +3,140 @@
 // locked in compliance mode) ÷ the same entry bytes written straight to the same SeaweedFS
 // with plain PutObject by the same S3 client, interleaved in one run. The path is a
 // parameter, so the service's HTTP hop can be measured by the same function: its client is a
-// separate process, as a technician's laptop is, and the service runs here beside the S3 client.
+// separate process, as a technician's laptop is, and so is the service, as `quancheng serve` is.
 import { spawn } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { parseEntry, type EntryFile } from '../firmware/core/evidence';
 import { buildSampleChain } from '../host-sim/evidence/sample-chain';
 import { SoftSigner } from '../host-sim/keys/soft-signer';
 import { repoRoot } from '../host-sim/xs/bundle';
-import { addAccount } from '../tools/serve/accounts';
-import { s3Source } from '../tools/serve/s3-source';
-import { listen, serviceServer } from '../tools/serve/server';
-import { openService } from '../tools/serve/service';
 import type { OffloadEntry } from '../tools/store';
-import { MAX_BATCH_BYTES, readBatch } from '../tools/store/http-wire';
-import { SqliteDb } from '../tools/store/sql/sqlite-db';
-import { S3EvidenceStore } from '../tools/store/s3-store';
+import type { S3Endpoint } from '../tools/store/s3-client';
 import { startSeaweed, weedPath } from '../tools/store/seaweedfs-mini';
 import type { Figure } from './figure';
 import { cpuDuring } from './process-cpu';
+import { forward, newS3Store, plainBucket } from './s3-writes';
 
 /** One path into the store, ready to run: `accept` sends the batch and says how many entries were added; `close` ends what it started. */
 export interface OffloadPath {
-  /** Processes of its own the path runs (a client), whose CPU time counts with the engine's and this process's. */
+  /** Processes of its own the path runs (its client and service), whose CPU time counts with the engine's instead of this process's. */
   pids?: Record<string, number>;
   accept(deviceId: string, batch: readonly OffloadEntry[]): Promise<number>;
   close?: () => Promise<void>;
 }
 
+/** The engine of a run: this process's S3 client of it, and where it is for another process. */
+export interface Engine {
+  s3: S3Client;
+  endpoint: S3Endpoint;
+}
+
 /**
  * A way into the store. `open` makes a fresh, empty path for one run (its own bucket), given
- * the S3 client of the engine and the batch it will send; `end` stops what lasts across runs.
+ * the engine and the batch it will send; `end` stops what lasts across runs.
  */
 export interface PathKind {
   label: string;
-  open(s3: S3Client, bucket: string, deviceId: string, batch: readonly OffloadEntry[]): Promise<OffloadPath>;
+  open(engine: Engine, bucket: string, deviceId: string, batch: readonly OffloadEntry[]): Promise<OffloadPath>;
   end?(): Promise<void>;
 }
 
-const newS3Store = (s3: S3Client, bucket: string): Promise<S3EvidenceStore> => {
-  const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  return S3EvidenceStore.create(s3, bucket, 'bench-worm', pem, { retentionDays: 1 });
-};
-
 export const s3Path: PathKind = {
   label: 'S3 backend',
-  open: async (s3, bucket) => {
+  open: async ({ s3 }, bucket) => {
     const store = await newS3Store(s3, bucket);
     return { accept: async (deviceId, batch) => (await store.accept(deviceId, batch)).added };
   },
 };
 
-/** The technician's client process of the hop, started once and reused by every run (so run 0 warms it up too). */
-interface HopClient {
+/** A helper process of the hop, started once and reused by every run (so run 0 warms it up too), that answers each line with one. */
+interface Helper {
   pid: number;
   ask(line: string): Promise<string>;
   stop(): Promise<void>;
 }
 
-function startHopClient(deviceId: string, batch: readonly OffloadEntry[]): HopClient {
-  const dir = mkdtempSync(join(tmpdir(), 'qc-bench-client-'));
-  for (const e of batch) writeFileSync(join(dir, `${e.seq}.qce`), e.bytes);
-  const client = spawn(process.execPath, [join(repoRoot(), 'dist', 'bench-offload-client.cjs'), deviceId, dir], {
-    env: { ...process.env, QC_BENCH_LOGIN: 'bench:bench password 1' },
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<number | null>((resolve) => client.on('exit', resolve));
-  const lines = createInterface({ input: client.stdout! })[Symbol.asyncIterator]();
+function startHelper(script: string, args: string[], env: Record<string, string>, cleanup = () => {}): Helper {
+  const child = spawn(process.execPath, [join(repoRoot(), 'dist', script), ...args], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
   return {
-    pid: client.pid ?? 0,
+    pid: child.pid ?? 0,
     ask: async (line) => {
-      client.stdin!.write(line + '\n');
+      child.stdin!.write(line + '\n');
       const l = await lines.next();
-      if (l.done) throw new Error(`bench: the offload client ended (exit ${await exited})`);
+      if (l.done) throw new Error(`bench: ${script} ended (exit ${await exited})`);
       return l.value as string;
     },
     stop: async () => {
-      client.stdin!.end();
+      child.stdin!.end();
       await exited;
-      rmSync(dir, { recursive: true, force: true });
+      cleanup();
     },
   };
 }
 
-/** The receiving end of one run of a hop path, and the line that points the client at it. */
-interface HopEnd {
-  command: string;
-  close(): Promise<void>;
+const BENCH_PASSWORD = 'bench password 1';
+
+/** The technician's side: the batch as entry files it loads once, sent on "go" (bench/offload-client.ts). */
+function startHopClient(deviceId: string, batch: readonly OffloadEntry[]): Helper {
+  const dir = mkdtempSync(join(tmpdir(), 'qc-bench-client-'));
+  for (const e of batch) writeFileSync(join(dir, `${e.seq}.qce`), e.bytes);
+  return startHelper('bench-offload-client.cjs', [deviceId, dir], { QC_BENCH_LOGIN: `bench:${BENCH_PASSWORD}` }, () => rmSync(dir, { recursive: true, force: true }));
 }
 
 /**
- * A path whose batch comes from the technician's client process (one for all runs of the
- * path, so run 0 warms it up too): `serve` starts the receiving end of one run; the clock
- * runs from "go" to the client's answer.
+ * A path from the technician's client process through a receiving end in a process of its
+ * own (bench/hop-service.ts; `mode` is its command, serve or forward), both kept for all runs
+ * of the path; the client is pointed at each run's end by `connect` (serve: it logs in) or
+ * `forward`, and the clock runs from "go" to the client's answer.
  */
-function hopPath(label: string, serve: (s3: S3Client, bucket: string) => Promise<HopEnd>): PathKind {
-  let client: HopClient | undefined;
+function hopPath(label: string, mode: 'serve' | 'forward'): PathKind {
+  let client: Helper | undefined;
+  let service: Helper | undefined;
   return {
     label,
-    open: async (s3, bucket, deviceId, batch) => {
+    open: async ({ endpoint }, bucket, deviceId, batch) => {
       client ??= startHopClient(deviceId, batch);
-      const hop = client;
-      const end = await serve(s3, bucket);
-      if ((await hop.ask(end.command)) !== 'ready') throw new Error('bench: the offload client did not get ready');
+      service ??= startHelper('bench-hop-service.cjs', [], { QC_BENCH_S3: JSON.stringify(endpoint), QC_BENCH_PASSWORD: BENCH_PASSWORD });
+      const [c, s] = [client, service];
+      const url = await s.ask(`${mode} ${bucket}`);
+      if ((await c.ask(`${mode === 'serve' ? 'connect' : 'forward'} ${url}`)) !== 'ready') throw new Error('bench: the offload client did not get ready');
       return {
-        pids: { client: hop.pid },
-        accept: async () => (JSON.parse(await hop.ask('go')) as { added: number }).added,
-        close: () => end.close(),
+        pids: { service: s.pid, client: c.pid },
+        accept: async () => (JSON.parse(await c.ask('go')) as { added: number }).added,
+        close: async () => {
+          if ((await s.ask('close')) !== 'closed') throw new Error('bench: the hop service did not close');
+        },
       };
     },
     end: async () => {
       await client?.stop();
-      client = undefined;
+      await service?.stop();
+      client = service = undefined;
     },
   };
 }
 
 /**
  * The service's hop: `quancheng serve`'s service over the S3 store (its SQLite index in a
- * temporary directory), on loopback HTTP, offloaded into by a technician's HttpStoreBackend
- * in its own process (dist/bench-offload-client.cjs), connected and logged in to each run's
- * service before the clock starts.
+ * temporary directory) in its own process, on loopback HTTP, offloaded into by a technician's
+ * HttpStoreBackend in another (dist/bench-offload-client.cjs), connected and logged in to each
+ * run's service before the clock starts.
  */
-export function httpHopPath(label: string): PathKind {
-  return hopPath(label, async (s3, bucket) => {
-    const store = await newS3Store(s3, bucket);
-    const dir = mkdtempSync(join(tmpdir(), 'qc-bench-serve-'));
-    const service = await openService({ backend: store, source: s3Source(store), db: SqliteDb.open(join(dir, 'index.sqlite')), dataDir: dir, now: Date.now });
-    await addAccount(service.db, 'bench', 'technician', 'bench password 1', Date.now());
-    const server = serviceServer(service);
-    const url = await listen(server, '127.0.0.1', 0);
-    return {
-      command: `connect ${url}`,
-      close: async () => {
-        await new Promise<void>((resolve) => server.close(() => resolve()));
-        await service.close();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  });
-}
+export const httpHopPath = (label: string): PathKind => hopPath(label, 'serve');
 
 /**
- * The floor of any HTTP hop on this machine: a bare forwarder in this process, node:http
- * reading the batch (the wire's format, readBatch) and writing each entry with a plain
- * PutObject as it arrives, 4 in flight, as the direct path does. It checks nothing, hashes
- * nothing itself, writes no index, no receipt, no lock: what the service's hop costs beyond
- * the bytes crossing one more process, its hop ÷ this one says.
+ * The floor of any HTTP hop on this machine: a bare forwarder in the same kind of process,
+ * node:http reading the batch and writing each entry with a plain PutObject as it arrives, 4
+ * in flight, as the direct path does. What the service's hop costs beyond the bytes crossing
+ * one more process, its hop ÷ this one says.
  */
-export function bareForwarderPath(label: string): PathKind {
-  return hopPath(label, async (s3, bucket) => {
-    await plainBucket(s3, bucket);
-    const server = createServer((req, res) => {
-      void forward(s3, bucket, readBatch(req, MAX_BATCH_BYTES)).then(
-        (added) => res.end(JSON.stringify({ added })),
-        (e: unknown) => {
-          res.statusCode = 500;
-          res.end(String(e));
-        },
-      );
-    });
-    const url = await listen(server, '127.0.0.1', 0);
-    return { command: `forward ${url}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-  });
-}
-
-/**
- * A bucket for plain PutObject writes, as the store's are made (Object Lock on). SeaweedFS
- * makes a bucket's volumes at its first write; the store's manifest does that for its bucket
- * before the clock starts, so one small object does it here.
- */
-async function plainBucket(s3: S3Client, bucket: string): Promise<void> {
-  await s3.send(new CreateBucketCommand({ Bucket: bucket, ObjectLockEnabledForBucket: true }));
-  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'first', Body: new Uint8Array(1) }));
-}
-
-/** Writes each entry as it comes with a plain PutObject, at most 4 in flight (the direct path, and the bare forwarder); how many were written. */
-async function forward(s3: S3Client, bucket: string, entries: AsyncIterable<OffloadEntry> | Iterable<OffloadEntry>): Promise<number> {
-  const inFlight = new Set<Promise<unknown>>();
-  let added = 0;
-  for await (const e of entries) {
-    while (inFlight.size >= 4) await Promise.race(inFlight);
-    const put: Promise<unknown> = s3.send(new PutObjectCommand({ Bucket: bucket, Key: `entries/${e.seq}.qce`, Body: e.bytes })).then(() => {
-      added++;
-      inFlight.delete(put);
-    });
-    inFlight.add(put);
-  }
-  await Promise.all(inFlight);
-  return added;
-}
+export const bareForwarderPath = (label: string): PathKind => hopPath(label, 'forward');
 
 export async function wormOffloadThroughput(kind: PathKind = s3Path): Promise<Figure[]> {
   const label = kind.label;
@@ -228,8 +167,8 @@ export async function wormOffloadThroughput(kind: PathKind = s3Path): Promise<Fi
     for (let i = 0; i <= runs; i++) {
       // Run 0 warms both paths up and is not counted.
       // S3 bucket names are at most 63 characters.
-      const path = await kind.open(s3, `bench-store-${label.replace(/[^a-z0-9]+/gi, '-').toLowerCase().slice(0, 32).replace(/-$/, '')}-${i}`, deviceId, batch);
-      const pids = { engine: server.pid, [path.pids ? 'service' : 'store']: process.pid, ...path.pids };
+      const path = await kind.open({ s3, endpoint: { endpoint: server.endpoint, accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey } }, `bench-store-${label.replace(/[^a-z0-9]+/gi, '-').toLowerCase().slice(0, 32).replace(/-$/, '')}-${i}`, deviceId, batch);
+      const pids = { engine: server.pid, ...(path.pids ?? { store: process.pid }) };
       let t0 = process.hrtime.bigint();
       const { result: added, cpuMs: storeMs } = await cpuDuring(pids, () => path.accept(deviceId, batch));
       const storeS = Number(process.hrtime.bigint() - t0) / 1e9;

@@ -1,5 +1,5 @@
 // Builds the host bundles with esbuild: the quancheng CLI and the benchmarks (with the HTTP
-// hop bench's technician client, run in its own process). Device module
+// hop bench's technician client and receiving end, each run in its own process). Device module
 // specifiers resolve to their host-sim implementations (host-sim/aliases.cjs).
 import { build } from 'esbuild';
 import { createRequire } from 'node:module';
@@ -17,4 +17,5 @@ await Promise.all([
   build({ ...common, entryPoints: [join(root, 'tools/bin.ts')], outfile: join(root, 'dist/quancheng.cjs') }),
   build({ ...common, entryPoints: [join(root, 'bench/main.ts')], outfile: join(root, 'dist/bench.cjs') }),
   build({ ...common, entryPoints: [join(root, 'bench/offload-client.ts')], outfile: join(root, 'dist/bench-offload-client.cjs') }),
+  build({ ...common, entryPoints: [join(root, 'bench/hop-service.ts')], outfile: join(root, 'dist/bench-hop-service.cjs') }),
 ]);
