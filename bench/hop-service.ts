@@ -23,7 +23,13 @@ import { s3Client, type S3Endpoint } from '../tools/store/s3-client';
 import { SqliteDb } from '../tools/store/sql/sqlite-db';
 import { forward, newS3Store, plainBucket } from './s3-writes';
 
-async function serve(s3: ReturnType<typeof s3Client>, bucket: string, password: string): Promise<{ url: string; close(): Promise<void> }> {
+/** What one command opened: where it listens, and how to end it. */
+interface End {
+  url: string;
+  close(): Promise<void>;
+}
+
+async function serve(s3: ReturnType<typeof s3Client>, bucket: string, password: string): Promise<End> {
   const store = await newS3Store(s3, bucket);
   const dir = mkdtempSync(join(tmpdir(), 'qc-bench-serve-'));
   const service = await openService({ backend: store, source: s3Source(store), db: SqliteDb.open(join(dir, 'index.sqlite')), dataDir: dir, now: Date.now });
@@ -39,7 +45,7 @@ async function serve(s3: ReturnType<typeof s3Client>, bucket: string, password: 
   };
 }
 
-async function forwarder(s3: ReturnType<typeof s3Client>, bucket: string): Promise<{ url: string; close(): Promise<void> }> {
+async function forwarder(s3: ReturnType<typeof s3Client>, bucket: string): Promise<End> {
   await plainBucket(s3, bucket);
   const server = createServer((req, res) => {
     void forward(s3, bucket, readBatch(req, MAX_BATCH_BYTES)).then(
@@ -60,7 +66,7 @@ async function main(): Promise<void> {
   const password = process.env.QC_BENCH_PASSWORD ?? '';
   if (!engine?.endpoint || !password) throw new Error('usage: bench-hop-service, with QC_BENCH_S3={"endpoint","accessKeyId","secretAccessKey"} and QC_BENCH_PASSWORD');
   const s3 = s3Client(engine);
-  let open: { close(): Promise<void> } | undefined;
+  let open: End | undefined;
   for await (const line of createInterface({ input: process.stdin })) {
     const [command, bucket] = line.split(' ');
     if ((command === 'serve' || command === 'forward') && bucket) {

@@ -150,6 +150,7 @@ export async function wormOffloadThroughput(kind: PathKind = s3Path): Promise<Fi
   const total = batch.reduce((n, e) => n + e.bytes.length, 0);
   const server = await startSeaweed(weed);
   const s3 = server.client();
+  const engine: Engine = { s3, endpoint: { endpoint: server.endpoint, accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey } };
   // Each run times the path, then the direct writes right after it: the two share the
   // machine's state of that moment, so each run gives one ratio, and the figure is their
   // median (on shared cores one lucky or unlucky run of either side moves a best-of figure far).
@@ -167,7 +168,7 @@ export async function wormOffloadThroughput(kind: PathKind = s3Path): Promise<Fi
     for (let i = 0; i <= runs; i++) {
       // Run 0 warms both paths up and is not counted.
       // S3 bucket names are at most 63 characters.
-      const path = await kind.open({ s3, endpoint: { endpoint: server.endpoint, accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey } }, `bench-store-${label.replace(/[^a-z0-9]+/gi, '-').toLowerCase().slice(0, 32).replace(/-$/, '')}-${i}`, deviceId, batch);
+      const path = await kind.open(engine, `bench-store-${label.replace(/[^a-z0-9]+/gi, '-').toLowerCase().slice(0, 32).replace(/-$/, '')}-${i}`, deviceId, batch);
       const pids = { engine: server.pid, ...(path.pids ?? { store: process.pid }) };
       let t0 = process.hrtime.bigint();
       const { result: added, cpuMs: storeMs } = await cpuDuring(pids, () => path.accept(deviceId, batch));

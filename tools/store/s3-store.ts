@@ -244,8 +244,8 @@ export class S3EvidenceStore implements EvidenceStoreBackend {
     if (lines.length === 0 && plan.added.length === 0) throw new StoreRefusal('unknown-device', null, `an empty batch, and the store holds no entries of ${JSON.stringify(deviceId)}`);
     if (plan.added.length > 0) {
       const received = this.#now();
+      // The planner's added entries are exactly those with an entry object in flight: all settle before a failure is thrown.
       const written = await Promise.allSettled(plan.added.map((e) => versions.get(e.seq)!));
-      await Promise.allSettled(versions.values());
       const failed = written.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) throw failed.reason;
       const batch = plan.added.map((e, i): HeldLine => ({ seq: e.seq, sha256: e.sha256, link: toHex(e.link), bytes: e.bytes.length, received, version: (written[i] as PromiseFulfilledResult<string>).value }));
