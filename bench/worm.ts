@@ -14,6 +14,7 @@ import { parseEntry, type EntryFile } from '../firmware/core/evidence';
 import { buildSampleChain } from '../host-sim/evidence/sample-chain';
 import { SoftSigner } from '../host-sim/keys/soft-signer';
 import { repoRoot } from '../host-sim/xs/bundle';
+import { SERVICE_NODE_FLAGS } from '../tools/serve/node-flags';
 import type { OffloadEntry } from '../tools/store';
 import type { S3Endpoint } from '../tools/store/s3-client';
 import { startSeaweed, weedPath } from '../tools/store/seaweedfs-mini';
@@ -60,8 +61,8 @@ interface Helper {
   stop(): Promise<void>;
 }
 
-function startHelper(script: string, args: string[], env: Record<string, string>, cleanup = () => {}): Helper {
-  const child = spawn(process.execPath, [join(repoRoot(), 'dist', script), ...args], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
+function startHelper(script: string, args: string[], env: Record<string, string>, { cleanup = () => {}, nodeFlags = [] }: { cleanup?: () => void; nodeFlags?: readonly string[] } = {}): Helper {
+  const child = spawn(process.execPath, [...nodeFlags, join(repoRoot(), 'dist', script), ...args], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
   return {
@@ -86,7 +87,7 @@ const BENCH_PASSWORD = 'bench password 1';
 function startHopClient(deviceId: string, batch: readonly OffloadEntry[]): Helper {
   const dir = mkdtempSync(join(tmpdir(), 'qc-bench-client-'));
   for (const e of batch) writeFileSync(join(dir, `${e.seq}.qce`), e.bytes);
-  return startHelper('bench-offload-client.cjs', [deviceId, dir], { QC_BENCH_LOGIN: `bench:${BENCH_PASSWORD}` }, () => rmSync(dir, { recursive: true, force: true }));
+  return startHelper('bench-offload-client.cjs', [deviceId, dir], { QC_BENCH_LOGIN: `bench:${BENCH_PASSWORD}` }, { cleanup: () => rmSync(dir, { recursive: true, force: true }) });
 }
 
 /**
@@ -102,7 +103,8 @@ function hopPath(label: string, mode: 'serve' | 'forward'): PathKind {
     label,
     open: async ({ endpoint }, bucket, deviceId, batch) => {
       client ??= startHopClient(deviceId, batch);
-      service ??= startHelper('bench-hop-service.cjs', [], { QC_BENCH_S3: JSON.stringify(endpoint), QC_BENCH_PASSWORD: BENCH_PASSWORD });
+      // Under the flags `quancheng serve` runs itself with, the forwarder too: the same process, only the work differs.
+      service ??= startHelper('bench-hop-service.cjs', [], { QC_BENCH_S3: JSON.stringify(endpoint), QC_BENCH_PASSWORD: BENCH_PASSWORD }, { nodeFlags: SERVICE_NODE_FLAGS });
       const [c, s] = [client, service];
       const url = await s.ask(`${mode} ${bucket}`);
       if ((await c.ask(`${mode === 'serve' ? 'connect' : 'forward'} ${url}`)) !== 'ready') throw new Error('bench: the offload client did not get ready');

@@ -1,7 +1,8 @@
 // quancheng serve and quancheng accounts from the command line: the built bin, a real process.
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { SERVICE_NODE_FLAGS } from '../../tools/serve/node-flags';
 import { runCli, BIN, expectOneLineError, runBin, tempDir } from '../support/cli';
 import { PASSWORD } from './fixture';
 
@@ -25,7 +26,7 @@ test('accounts add reads the password from stdin; bad roles and short passwords 
   expect(runBin('accounts', 'ls', dir)).toMatchObject({ code: 0, stdout: 'wang\ttechnician\n' });
 });
 
-test('serve prints the loopback URL it listens on, answers, and stops on SIGTERM', async () => {
+test('serve prints the loopback URL it listens on, answers, runs under the service flags, and stops on SIGTERM', async () => {
   const dir = newStoreDir();
   expect(addAccount(dir, 'wang', 'technician').code).toBe(0);
   const child = spawn(process.execPath, [BIN, 'serve', dir, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -47,6 +48,9 @@ test('serve prints the loopback URL it listens on, answers, and stops on SIGTERM
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('登录');
     expect((await fetch(new URL('audit', url), { redirect: 'manual' })).status).toBe(303);
+    // The service itself is the node the command started with its heap flags; SIGTERM to the command reaches it.
+    const [service] = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(' ');
+    expect(readFileSync(`/proc/${service}/cmdline`, 'utf8').split('\0')).toEqual(expect.arrayContaining([...SERVICE_NODE_FLAGS, 'serve', dir]));
   } finally {
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');

@@ -62,12 +62,23 @@ export async function runServe(argv: readonly string[], io: Io): Promise<number>
     throw new UsageError(`serve: cannot listen on ${host}:${port}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   io.out(`quancheng serve: store ${service.store.identity().id} listening on ${url}\n`);
-  // Runs until stopped; SIGINT/SIGTERM close the listener and the index cleanly.
+  // Runs until stopped; SIGINT/SIGTERM close the listener and the index cleanly. A second
+  // signal while closing is ignored: a terminal's Ctrl-C reaches the service both directly
+  // and passed on by the node that started it with its flags (node-flags.ts).
+  let closing = false;
+  const stop = () => {
+    if (closing) return;
+    closing = true;
+    server.close(() => closed());
+  };
+  let closed = () => {};
   await new Promise<void>((resolve) => {
-    const stop = () => server.close(() => resolve());
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    closed = resolve;
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
   });
+  process.off('SIGINT', stop);
+  process.off('SIGTERM', stop);
   await service.close();
   return EXIT_OK;
 }
