@@ -8,8 +8,8 @@ import { constants } from 'node:os';
  * A 64 MB floor under the old generation's limit. The service's live heap is small (about
  * 12 MB), so V8 set the limit near 27 MB, and each 22 MB offload batch (the HTTP parser's
  * copy of the body, then each entry's own array) set off two full mark-compacts
- * (`--trace-gc`); with the floor, about one in three batches does. The service's CPU per
- * batch fell from 112–138 ms to 86–102 (`node dist/bench.cjs --worm`, docs/WORM.md). The
+ * (`--trace-gc`); with the floor, one batch in two or three does. The service's CPU per
+ * batch fell from 108–125 ms to 85–102 (`node dist/bench.cjs --worm`, docs/WORM.md). The
  * cost: up to 64 MB of garbage held before a full collection.
  */
 export const SERVICE_NODE_FLAGS: readonly string[] = ['--initial-old-space-size=64'];
