@@ -8,8 +8,8 @@
 //                    and writing each entry with a plain PutObject as it arrives, 4 in flight;
 //                    no check, no hash of its own, no index, no lock, no receipt: prints its URL
 //   close            ends what the last command opened: prints "closed"
-// Usage: node --initial-old-space-size=64 dist/bench-hop-service.cjs (the bench starts it under
-// SERVICE_NODE_FLAGS, the flags `quancheng serve` runs with: tools/serve/node-flags.ts)
+// Usage: node FLAGS dist/bench-hop-service.cjs, FLAGS being SERVICE_NODE_FLAGS, the ones
+// `quancheng serve` runs with (tools/serve/node-flags.ts); the bench starts it so
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';

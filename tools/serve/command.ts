@@ -65,15 +65,11 @@ export async function runServe(argv: readonly string[], io: Io): Promise<number>
   // Runs until stopped; SIGINT/SIGTERM close the listener and the index cleanly. A second
   // signal while closing is ignored: a terminal's Ctrl-C reaches the service both directly
   // and passed on by the node that started it with its flags (node-flags.ts).
-  let closing = false;
-  const stop = () => {
-    if (closing) return;
-    closing = true;
-    server.close(() => closed());
-  };
-  let closed = () => {};
+  let stop = () => {};
   await new Promise<void>((resolve) => {
-    closed = resolve;
+    stop = () => {
+      if (server.listening) server.close(() => resolve());
+    };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
